@@ -1,0 +1,47 @@
+// Lint rules, including the module boundaries of DESIGN.md: controller twins and clocks are pure
+// logic on an injected clock, so they must never reach for processes, platforms or reporters.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const forbiddenForPureLogic = {
+  patterns: [
+    {
+      group: ["**/exec", "**/exec/**", "**/platforms", "**/platforms/**", "**/report", "**/report/**"],
+      message: "controllers/ and clock/ are pure logic: they must not import exec/, platforms/ or report/ (DESIGN.md §3).",
+    },
+    {
+      group: ["node:child_process", "child_process", "execa"],
+      message: "Only harness/exec/ spawns processes.",
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "reports/", "**/*.d.ts"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["harness/controllers/**/*.ts", "harness/clock/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", forbiddenForPureLogic] },
+  },
+  {
+    files: ["harness/**/*.ts"],
+    ignores: ["harness/exec/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:child_process", "child_process", "execa"], message: "Only harness/exec/ spawns processes." }] },
+      ],
+    },
+  },
+  {
+    files: ["harness/controllers/**/*.ts", "harness/clock/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", forbiddenForPureLogic] },
+  },
+  { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", URL: "readonly" } } },
+);
