@@ -1,0 +1,45 @@
+// Shared shape of a semantic rule violation, spelled like the Kubernetes API server's field errors
+// ("Invalid value: 0: may not be 0 when `maxSurge` is 0").
+import type { KeyPath } from "../yaml-documents.js";
+
+export interface SemanticProblem {
+  keyPath: KeyPath;
+  message: string;
+}
+
+export function invalid(keyPath: KeyPath, value: unknown, detail: string): SemanticProblem {
+  return { keyPath, message: `Invalid value: ${typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value)}: ${detail}` };
+}
+
+export function required(keyPath: KeyPath, detail = "Required value"): SemanticProblem {
+  return { keyPath, message: detail === "Required value" ? detail : `Required value: ${detail}` };
+}
+
+type IntOrString = number | string | undefined | null;
+
+/** Mirrors apimachinery intstr parsing: "25%" is a percentage; any other string is invalid. */
+export function parseIntOrPercent(value: IntOrString): { kind: "int" | "percent"; amount: number } | { kind: "invalid" } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return Number.isInteger(value) ? { kind: "int", amount: value } : { kind: "invalid" };
+  const match = /^(-?\d+)%$/.exec(value);
+  return match ? { kind: "percent", amount: Number(match[1]) } : { kind: "invalid" };
+}
+
+/** Mirrors k8s.io/kubernetes pkg/apis/apps/validation ValidatePositiveIntOrPercent + IsNotMoreThan100Percent. */
+export function validateIntOrPercent(keyPath: KeyPath, value: IntOrString, { max100 }: { max100: boolean }): SemanticProblem[] {
+  const parsed = parseIntOrPercent(value);
+  if (!parsed) return [];
+  if (parsed.kind === "invalid") return [invalid(keyPath, value, "must be an integer or percentage (e.g '5%')")];
+  if (parsed.amount < 0) return [invalid(keyPath, value, "must be greater than or equal to 0")];
+  if (max100 && parsed.kind === "percent" && parsed.amount > 100) return [invalid(keyPath, value, "must not be greater than 100%")];
+  return [];
+}
+
+export function isZeroIntOrPercent(value: IntOrString): boolean {
+  const parsed = parseIntOrPercent(value);
+  return parsed !== undefined && parsed.kind !== "invalid" && parsed.amount === 0;
+}
+
+export function labelsMatchSelector(selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string> | undefined): boolean {
+  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
+}
