@@ -1,0 +1,81 @@
+// canary-lab's command line: parses arguments, runs one command, and maps the outcome to the exit
+// codes of DESIGN.md §4 (0 ok, 1 verdict mismatch, 2 usage or input error, 130 interrupted).
+import { Command, CommanderError, Option } from "commander";
+import { InputError, InputErrors } from "../input-error.js";
+import { analysisCommand } from "./analysis-command.js";
+import { planCommand } from "./plan-command.js";
+import type { Output } from "./output.js";
+
+export const EXIT = { ok: 0, mismatch: 1, input: 2, internal: 70, interrupted: 130 } as const;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function buildProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command("canary-lab")
+    .description("Test Kubernetes progressive-delivery strategies before they reach production.")
+    .showHelpAfterError("(run `canary-lab --help` for usage)")
+    .configureOutput({ writeOut: (s) => output.out(s), writeErr: (s) => output.err(s) })
+    .exitOverride();
+
+  program
+    .command("plan")
+    .description("show what a Deployment or Rollout will do, step by step, if every pod becomes ready at once")
+    .argument("<file>", "YAML file (or folder) holding a Deployment or Rollout")
+    .option("--json", "print the plan as JSON")
+    .action((file: string, options: { json?: boolean }) => setExit(planCommand(file, options, output)));
+
+  program
+    .command("analysis")
+    .description("assess an AnalysisTemplate against a sequence of measurement values, as the Argo Rollouts controller would")
+    .argument("<file>", "YAML file holding an AnalysisTemplate or ClusterAnalysisTemplate")
+    .addOption(new Option("--values <metric=v1,v2,...>", "measurement values of one metric, in order; numbers, NaN, or `error` (repeatable)").argParser(collect).default([]))
+    .addOption(new Option("--arg <name=value>", "value of a template argument (repeatable)").argParser(collect).default([]))
+    .option("--template <name>", "which template to use when the file holds several")
+    .option("--json", "print the result as JSON")
+    .option("--expect <phase>", "exit 1 unless the run ends in this phase (Successful, Failed, Error, Inconclusive, Running)")
+    .action((file: string, options: { values: string[]; arg: string[]; template?: string; json?: boolean; expect?: string }) =>
+      setExit(analysisCommand(file, options, output)),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(output, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error, output);
+  }
+}
+
+function reportFailure(error: unknown, output: Output): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end through here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+  }
+  if (error instanceof InputErrors) {
+    const shown = error.errors.slice(0, 20);
+    output.err(`canary-lab: ${error.errors.length === 1 ? "1 problem" : `${error.errors.length} problems`} in the input:\n`);
+    for (const e of shown) output.err(`  ${e.format().replace(/\n/g, "\n  ")}\n`);
+    if (error.errors.length > shown.length) output.err(`  ... and ${error.errors.length - shown.length} more\n`);
+    return EXIT.input;
+  }
+  if (error instanceof InputError) {
+    output.err(`canary-lab: ${error.format()}\n`);
+    return EXIT.input;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  output.err(`canary-lab: internal error — this is a bug in canary-lab, please report it with the command you ran:\n${detail}\n`);
+  return EXIT.internal;
+}
+
+function processOutput(): Output {
+  return { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+}
