@@ -1,0 +1,22 @@
+// The canary-lab folder (fixtures/, scenarios/, load/), found from this file whether it runs as
+// TypeScript source (harness/) or compiled (dist/harness/).
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+let cached: string | undefined;
+
+export function packageRoot(): string {
+  if (cached) return cached;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "canary-lab") {
+      cached = dir;
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error("cannot find the canary-lab package folder above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
