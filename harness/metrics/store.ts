@@ -42,6 +42,11 @@ export interface SeriesSource {
   prepareQuery?(ms: number): void;
 }
 
+export interface SeriesHandle {
+  readonly key: string;
+  readonly labels: Labels;
+}
+
 interface LiveSeries {
   labels: Labels;
   value: number;
@@ -79,6 +84,22 @@ export class MetricsStore implements SeriesSource {
   recordRequest(request: IstioRequest): void {
     const atMs = this.timeOf(request.atMs);
     for (const s of istioRequestSamples(request)) this.incCounter(s.name, s.labels, s.increment, atMs);
+  }
+
+  /** A reusable reference to one series, for writers that update the same series very often. */
+  seriesHandle(name: string, labels: Readonly<Record<string, string | undefined>>): SeriesHandle {
+    const full = { ...normalizeLabels(labels), [METRIC_NAME]: name };
+    return { key: labelsKey(full), labels: full };
+  }
+
+  /** incCounter through a handle: no label normalisation per call. */
+  incCounterByHandle(handle: SeriesHandle, by: number, atMs?: number): void {
+    if (!(by >= 0)) throw new RangeError(`counter increment must be >= 0, got ${by}`);
+    this.scrapeBefore(this.timeOf(atMs));
+    if (this.goingStale.delete(handle.key)) this.live.delete(handle.key);
+    const series = this.live.get(handle.key);
+    if (series) series.value += by;
+    else this.live.set(handle.key, { labels: handle.labels, value: by });
   }
 
   /** Adds `by` to a counter (created at 0 on first use). */

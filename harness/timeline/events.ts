@@ -21,7 +21,7 @@ export type TimelineEvent =
   | { type: "step"; at: number; index: number; description: string }
   /** Share of traffic the routing layer sends to the candidate, 0..100. */
   | { type: "weight"; at: number; canary: number; source: string }
-  | { type: "replicas"; at: number; byVersion: Record<string, { desired: number; ready: number; total: number }> }
+  | { type: "replicas"; at: number; byVersion: Record<string, { ready: number; total: number }> }
   | { type: "rollout-status"; at: number; phase: string; message: string }
   | { type: "controller-event"; at: number; controller: string; reason: string; message: string }
   | { type: "analysis-run"; at: number; run: string; phase: string; message?: string }

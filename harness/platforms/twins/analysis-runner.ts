@@ -1,0 +1,111 @@
+// The AnalysisRun side of the built-in control plane: the Rollout twin asks for runs through the
+// AnalysisPort; each run is an AnalysisRunTwin measuring through a provider. Mirrors how
+// argo-rollouts rollout/analysis.go builds a run from templates (analysisutil
+// NewAnalysisRunFromTemplates: metrics, args, dryRun and measurementRetention merged in order).
+import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
+import type { AnalysisKind, AnalysisPhase, AnalysisPort } from "../../controllers/argo-rollouts/index.js";
+import { AnalysisRunTwin, type AnalysisRunStatus, type MeasurementProvider } from "../../controllers/analysis/index.js";
+import type { Clock } from "../../clock/clock.js";
+import type { Timeline } from "../../timeline/events.js";
+
+type TemplateSpec = NonNullable<IAnalysisTemplate["spec"]>;
+
+interface Run {
+  name: string;
+  kind: AnalysisKind;
+  twin: AnalysisRunTwin | undefined;
+  /** Set when the run could not even start (unknown template): upstream marks it Error. */
+  setupError?: string;
+  status: AnalysisRunStatus | undefined;
+  /** Per metric, the start time of the newest measurement already on the timeline. */
+  reportedUntil: Map<string, number>;
+  reportedPhase: string;
+}
+
+export interface AnalysisRunnerOptions {
+  clock: Clock;
+  timeline: Timeline;
+  templates: Map<string, IAnalysisTemplate>;
+  clusterTemplates: Map<string, IAnalysisTemplate>;
+  provider: MeasurementProvider;
+}
+
+export class AnalysisRunner implements AnalysisPort {
+  private readonly runs = new Map<string, Run>();
+
+  constructor(private readonly options: AnalysisRunnerOptions) {}
+
+  start(request: Parameters<AnalysisPort["start"]>[0]): void {
+    const run: Run = { name: request.name, kind: request.kind, twin: undefined, status: undefined, reportedUntil: new Map(), reportedPhase: "" };
+    this.runs.set(request.name, run);
+    const specs: TemplateSpec[] = [];
+    for (const ref of request.templates) {
+      const source = ref.clusterScope ? this.options.clusterTemplates : this.options.templates;
+      const template = source.get(ref.templateName ?? "");
+      if (!template?.spec) {
+        run.setupError = `${ref.clusterScope ? "ClusterAnalysisTemplate" : "AnalysisTemplate"} "${ref.templateName}" not found`;
+        break;
+      }
+      specs.push(template.spec);
+    }
+    this.options.timeline.emit({ type: "analysis-run", at: this.options.clock.now(), run: request.name, phase: run.setupError ? "Error" : "Pending", message: run.setupError ?? `${request.kind} analysis started` });
+    if (run.setupError) return;
+    const merged = mergeTemplateSpecs(specs);
+    run.twin = new AnalysisRunTwin({ spec: merged } as never, this.options.clock, this.options.provider, {
+      args: request.args.map((a) => ({ name: a.name, value: a.value })),
+    });
+  }
+
+  phase(name: string): AnalysisPhase {
+    const run = this.runs.get(name);
+    if (!run) return "Pending";
+    if (run.setupError) return "Error";
+    return (run.status?.phase || "Pending") as AnalysisPhase;
+  }
+
+  message(name: string): string | undefined {
+    const run = this.runs.get(name);
+    return run?.setupError ?? (run?.status?.message || undefined);
+  }
+
+  terminate(name: string): void {
+    this.runs.get(name)?.twin?.terminate();
+  }
+
+  /** Take every measurement due now (the AnalysisRun controller's reconcile), then report what changed. */
+  async reconcileAll(nowMs: number): Promise<void> {
+    for (const run of this.runs.values()) {
+      if (!run.twin) continue;
+      run.status = await run.twin.reconcile(nowMs);
+      this.report(run, nowMs);
+    }
+  }
+
+  private report(run: Run, nowMs: number): void {
+    const status = run.status!;
+    for (const metric of status.metricResults) {
+      const after = run.reportedUntil.get(metric.name) ?? Number.NEGATIVE_INFINITY;
+      for (const m of metric.measurements ?? []) {
+        const started = m.startedAt ?? nowMs;
+        if (started <= after) continue;
+        this.options.timeline.emit({ type: "measurement", at: m.finishedAt ?? nowMs, run: run.name, metric: metric.name, phase: m.phase, value: m.value, message: m.message });
+        run.reportedUntil.set(metric.name, started);
+      }
+    }
+    if (status.phase && status.phase !== run.reportedPhase) {
+      run.reportedPhase = status.phase;
+      this.options.timeline.emit({ type: "analysis-run", at: nowMs, run: run.name, phase: status.phase, message: status.message || undefined });
+    }
+  }
+}
+
+function mergeTemplateSpecs(specs: TemplateSpec[]): TemplateSpec {
+  const args = new Map<string, NonNullable<TemplateSpec["args"]>[number]>();
+  for (const spec of specs) for (const arg of spec.args ?? []) if (!args.has(arg.name) || arg.value !== undefined) args.set(arg.name, arg);
+  return {
+    metrics: specs.flatMap((s) => s.metrics ?? []),
+    args: [...args.values()],
+    dryRun: specs.flatMap((s) => s.dryRun ?? []),
+    measurementRetention: specs.flatMap((s) => s.measurementRetention ?? []),
+  } as TemplateSpec;
+}

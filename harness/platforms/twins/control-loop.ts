@@ -1,0 +1,136 @@
+// The run's timeline on the built-in control plane: deploy the stable version, start load, warm
+// up, update to the candidate, then tick controllers until a decision, and keep going until users
+// are restored (or promoted traffic settles). Platform-agnostic: the DataPlane decides whether a
+// tick is simulated (sim) or waited for (local).
+import type { Outcome, RunPhase, Timeline } from "../../timeline/events.js";
+import type { DataPlane } from "../data-plane.js";
+import type { StrategyDriver } from "./strategy-driver.js";
+
+export interface ControlLoopOptions {
+  dataPlane: DataPlane;
+  driver: StrategyDriver;
+  timeline: Timeline;
+  signal: AbortSignal;
+  versions: { stable: string; candidate: string };
+  /** Scenario time allowed from the update to a decision. */
+  timeoutMs: number;
+  /** Load on the stable version before the update, so metrics windows hold baseline traffic. */
+  warmupMs?: number;
+  /** Longest wait after the decision for users to be restored. */
+  settleMs?: number;
+  /** Longest wait for the stable version to become ready. */
+  deployTimeoutMs?: number;
+}
+
+export interface ControlLoopResult {
+  outcome: Outcome;
+  reason: string;
+  decidedAtMs: number | null;
+  automatic: boolean;
+  updateAtMs: number | null;
+  endAtMs: number;
+}
+
+export class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+  }
+}
+
+export async function runControlLoop(options: ControlLoopOptions): Promise<ControlLoopResult> {
+  const { dataPlane, driver, timeline, signal, versions } = options;
+  const clock = dataPlane.clock;
+  const tickMs = dataPlane.tickMs;
+  let now = clock.now();
+  let lastReplicas = "";
+  let lastWeight: number | undefined;
+  let candidateRequestsInLastWindow = Number.POSITIVE_INFINITY;
+  let lastWindowEnd = 0;
+  const unsubscribe = timeline.subscribe((event) => {
+    if (event.type === "traffic") {
+      candidateRequestsInLastWindow = event.byVersion[versions.candidate]?.requests ?? 0;
+      lastWindowEnd = event.at;
+    }
+  });
+
+  const phase = (name: RunPhase, status: "started" | "finished" | "failed", detail?: string) => timeline.emit({ type: "phase", at: now, phase: name, status, detail });
+
+  const step = async () => {
+    if (signal.aborted) throw new Interrupted();
+    now += tickMs;
+    await dataPlane.advanceTo(now);
+    await driver.tick(now);
+    const byVersion: Record<string, { ready: number; total: number }> = {};
+    for (const pod of dataPlane.pods()) {
+      if (pod.deleting) continue;
+      const entry = (byVersion[pod.version] ??= { ready: 0, total: 0 });
+      entry.total += 1;
+      if (pod.ready) entry.ready += 1;
+    }
+    const fingerprint = JSON.stringify(byVersion);
+    if (fingerprint !== lastReplicas) {
+      lastReplicas = fingerprint;
+      timeline.emit({ type: "replicas", at: now, byVersion });
+    }
+    const routed = driver.routedCanaryWeight();
+    const readyCandidate = byVersion[versions.candidate]?.ready ?? 0;
+    const readyAll = Object.values(byVersion).reduce((n, v) => n + v.ready, 0);
+    const weight = routed ?? (readyAll === 0 ? 0 : Math.round((readyCandidate / readyAll) * 1000) / 10);
+    if (weight !== lastWeight) {
+      lastWeight = weight;
+      timeline.emit({ type: "weight", at: now, canary: weight, source: routed === undefined ? "ready replicas" : "traffic routing" });
+    }
+  };
+
+  try {
+    phase("deploy-stable", "started");
+    driver.deployStable(now);
+    const deployDeadline = now + (options.deployTimeoutMs ?? 600_000);
+    while (!driver.stableIsServing()) {
+      await step();
+      if (now > deployDeadline) {
+        phase("deploy-stable", "failed", "the stable version never became ready");
+        return { outcome: "error", reason: `the stable version ${versions.stable} never became ready within ${(options.deployTimeoutMs ?? 600_000) / 1000} s; check its fault profile`, decidedAtMs: null, automatic: false, updateAtMs: null, endAtMs: now };
+      }
+    }
+    phase("deploy-stable", "finished");
+
+    phase("start-load", "started");
+    dataPlane.setLoad(true);
+    const warmupEnd = now + (options.warmupMs ?? 60_000);
+    while (now < warmupEnd) await step();
+    phase("start-load", "finished");
+
+    phase("update", "started");
+    const updateAtMs = now;
+    dataPlane.traffic.startCounting(now);
+    driver.updateToCandidate(now);
+    phase("update", "finished");
+
+    phase("observe", "started");
+    const deadline = now + options.timeoutMs;
+    let decision = driver.decision();
+    while (!decision) {
+      await step();
+      decision = driver.decision();
+      if (!decision && now >= deadline) {
+        phase("observe", "finished", "timed out");
+        return { outcome: "timed-out", reason: `no decision within ${options.timeoutMs / 1000} s of scenario time after the update`, decidedAtMs: null, automatic: false, updateAtMs, endAtMs: now };
+      }
+    }
+    // Keep serving users until the candidate gets no traffic for a whole window (rolled back) or
+    // one more window has been measured (promoted), so restore time and final numbers are seen.
+    const settleEnd = now + (options.settleMs ?? 300_000);
+    const decidedWindow = lastWindowEnd;
+    while (now < settleEnd) {
+      const windowAfterDecision = lastWindowEnd > decidedWindow + 1;
+      if (windowAfterDecision && (decision.outcome !== "rolled-back" || candidateRequestsInLastWindow === 0)) break;
+      await step();
+    }
+    phase("observe", "finished");
+    return { outcome: decision.outcome, reason: decision.reason, decidedAtMs: decision.decidedAtMs, automatic: decision.automatic, updateAtMs, endAtMs: now };
+  } finally {
+    dataPlane.setLoad(false);
+    unsubscribe();
+  }
+}

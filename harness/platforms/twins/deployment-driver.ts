@@ -1,0 +1,103 @@
+// A Deployment rolling update (or Recreate) on the built-in control plane: the Deployment twin
+// decides how ReplicaSets scale; Kubernetes never rolls back by itself, so the harness plays the
+// operator and runs `kubectl rollout undo` when the Deployment reports ProgressDeadlineExceeded.
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import { DeploymentControllerTwin, REASON, type SyncResult } from "../../controllers/deployment/index.js";
+import type { Timeline } from "../../timeline/events.js";
+import type { DataPlane } from "../data-plane.js";
+import { podTemplateOf, type ClusterObjects } from "./cluster-objects.js";
+import { ReplicaSetPodSync, toPodView } from "./replicaset-pods.js";
+import type { DriverDecision, StrategyDriver } from "./strategy-driver.js";
+
+export const POD_TEMPLATE_HASH_LABEL = "pod-template-hash";
+
+export class DeploymentDriver implements StrategyDriver {
+  readonly desiredReplicas: number;
+  private readonly twin: DeploymentControllerTwin;
+  private readonly deployment: IDeployment;
+  private readonly podSync: ReplicaSetPodSync;
+  private last: SyncResult | undefined;
+  private updated = false;
+  private undoneAtMs: number | undefined;
+  private undoReason = "";
+  private decided: DriverDecision | undefined;
+  private readonly reportedConditions = new Set<string>();
+
+  constructor(
+    readonly strategyId: string,
+    private readonly cluster: ClusterObjects,
+    private readonly dataPlane: DataPlane,
+    private readonly timeline: Timeline,
+    private readonly versions: { stable: string; candidate: string },
+    random: () => number,
+    replicasOverride?: number,
+  ) {
+    const deployment = structuredClone(cluster.deployment!);
+    if (replicasOverride !== undefined) deployment.spec = { ...deployment.spec!, replicas: replicasOverride };
+    this.deployment = deployment;
+    this.desiredReplicas = deployment.spec?.replicas ?? 1;
+    this.twin = DeploymentControllerTwin.fromManifest(deployment, versions.stable);
+    this.podSync = new ReplicaSetPodSync(dataPlane, random);
+  }
+
+  deployStable(nowMs: number): void {
+    this.dataPlane.setMesh(this.cluster.meshConfig(this.cluster.entryHost()));
+    void nowMs;
+  }
+
+  updateToCandidate(nowMs: number): void {
+    this.twin.updateTemplate(this.versions.candidate, nowMs);
+    this.updated = true;
+    this.timeline.emit({ type: "controller-event", at: nowMs, controller: "deployment", reason: "TemplateUpdated", message: `pod template changed to version ${this.versions.candidate}` });
+  }
+
+  async tick(nowMs: number): Promise<void> {
+    const pods = this.dataPlane.pods().map(toPodView);
+    const result = this.twin.sync(nowMs, pods);
+    this.last = result;
+    const template = podTemplateOf(this.deployment.spec?.template as never);
+    this.podSync.sync(
+      result.replicaSets.map((rs) => ({ name: rs.name, version: rs.version, replicas: rs.replicas, template, labels: { [POD_TEMPLATE_HASH_LABEL]: rs.name.slice(rs.name.lastIndexOf("-") + 1) } })),
+      nowMs,
+    );
+    for (const event of result.events) this.timeline.emit({ type: "controller-event", at: nowMs, controller: "deployment", reason: event.reason, message: event.message });
+    for (const condition of result.conditions) {
+      const key = `${condition.type}/${condition.status}/${condition.reason}/${condition.message}`;
+      if (this.reportedConditions.has(key)) continue;
+      this.reportedConditions.add(key);
+      this.timeline.emit({ type: "rollout-status", at: nowMs, phase: `${condition.type}=${condition.status}`, message: `${condition.reason}: ${condition.message}` });
+    }
+    if (this.updated) this.operate(result, nowMs);
+  }
+
+  /** The operator: undo on ProgressDeadlineExceeded; then decide once the Deployment settles. */
+  private operate(result: SyncResult, nowMs: number): void {
+    const progressing = result.conditions.find((c) => c.type === "Progressing");
+    if (this.undoneAtMs === undefined && progressing?.status === "False" && progressing.reason === REASON.timedOut) {
+      const undo = this.twin.undo(nowMs);
+      this.undoneAtMs = nowMs;
+      this.undoReason = `Deployment reported ProgressDeadlineExceeded (${progressing.message}); the operator ran kubectl rollout undo`;
+      this.timeline.emit({ type: "operator", at: nowMs, action: "undo", detail: `kubectl rollout undo: ${undo.message}` });
+    }
+    if (this.decided) return;
+    const complete = result.status.updatedReplicas === this.desiredReplicas && result.status.availableReplicas === this.desiredReplicas && result.status.replicas === this.desiredReplicas;
+    if (this.undoneAtMs !== undefined) {
+      this.decided = { outcome: "rolled-back", reason: this.undoReason, decidedAtMs: this.undoneAtMs, automatic: false };
+    } else if (complete && this.twin.currentVersion === this.versions.candidate && progressing?.reason === REASON.newRSAvailable) {
+      this.decided = { outcome: "promoted", reason: "the Deployment completed its rolling update (NewReplicaSetAvailable)", decidedAtMs: nowMs, automatic: false };
+    }
+  }
+
+  stableIsServing(): boolean {
+    const status = this.last?.status;
+    return status !== undefined && status.availableReplicas >= this.desiredReplicas;
+  }
+
+  decision(): DriverDecision | undefined {
+    return this.decided;
+  }
+
+  routedCanaryWeight(): number | undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,91 @@
+// Reads a scenario file: YAML with file:line errors, the schema, and the strategies it names
+// resolved to manifest folders on disk.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { InputError, InputErrors } from "../input-error.js";
+import { formatKeyPath, readYamlFile } from "../manifests/index.js";
+import { packageRoot } from "../package-root.js";
+import { scenarioSchema, type Expectation, type ScenarioSpec } from "./schema.js";
+
+export interface StrategyUnderTest {
+  id: string;
+  manifestPaths: string[];
+  operatorPlanPath?: string;
+  expectation: Exclude<Expectation, string> | undefined;
+}
+
+export interface Scenario {
+  name: string;
+  file: string;
+  spec: ScenarioSpec;
+  strategies: StrategyUnderTest[];
+}
+
+export function strategiesFolder(): string {
+  return path.join(packageRoot(), "fixtures", "strategies");
+}
+
+export function loadScenario(file: string): Scenario {
+  const documents = readYamlFile(file);
+  if (documents.length !== 1) {
+    throw new InputError(documents.length === 0 ? "scenario file is empty" : `scenario file holds ${documents.length} YAML documents; expected one`, { file, line: 1 });
+  }
+  const document = documents[0]!;
+  const parsed = scenarioSchema.safeParse(document.value, { reportInput: true });
+  if (!parsed.success) {
+    throw new InputErrors(
+      parsed.error.issues.map((issue) => {
+        const keyPath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+        return new InputError(describeIssue(issue), { ...document.locate(keyPath), keyPath: formatKeyPath(keyPath) || undefined });
+      }),
+    );
+  }
+  const spec = parsed.data;
+  const baseDir = path.dirname(path.resolve(file));
+  const refs = spec.strategies ?? Object.keys(spec.expect);
+  const errors: InputError[] = [];
+  const strategies: StrategyUnderTest[] = refs.map((ref, index) => {
+    const id = typeof ref === "string" ? ref : ref.id;
+    const custom = typeof ref === "string" ? undefined : ref;
+    const manifestPaths = custom?.manifests?.map((p) => path.resolve(baseDir, p)) ?? [path.join(strategiesFolder(), id)];
+    const keyPath = spec.strategies ? ["strategies", index] : ["expect", id];
+    for (const p of manifestPaths) {
+      if (!existsSync(p)) {
+        const hint = custom?.manifests ? "manifest paths are relative to the scenario file" : `ready-made strategies live in ${strategiesFolder()}; give your own with { id, manifests: [...] }`;
+        errors.push(new InputError(`strategy "${id}": ${custom?.manifests ? "manifest path" : "no ready-made strategy folder"} ${p} does not exist`, { ...document.locate(keyPath), keyPath: formatKeyPath(keyPath) }, hint));
+      }
+    }
+    let operatorPlanPath = custom?.operatorPlan ? path.resolve(baseDir, custom.operatorPlan) : undefined;
+    if (!operatorPlanPath) {
+      const beside = manifestPaths.map((p) => path.join(p, "operator-plan.yaml")).find((p) => existsSync(p));
+      operatorPlanPath = beside;
+    } else if (!existsSync(operatorPlanPath)) {
+      errors.push(new InputError(`operator plan ${operatorPlanPath} does not exist`, { ...document.locate([...keyPath, "operatorPlan"]), keyPath: formatKeyPath([...keyPath, "operatorPlan"]) }));
+    }
+    const raw = spec.expect[id];
+    const expectation = raw === undefined ? undefined : typeof raw === "string" ? { outcome: raw } : raw;
+    return { id, manifestPaths, operatorPlanPath, expectation };
+  });
+  if (errors.length > 0) throw new InputErrors(errors);
+  return { name: spec.name ?? path.basename(file).replace(/\.ya?ml$/i, ""), file, spec, strategies };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "invalid_type":
+      return `expected ${issue.expected}${"input" in issue ? `, got ${describeValue(issue.input)}` : ""}`;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing (the key is missing)";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
