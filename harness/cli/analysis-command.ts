@@ -64,9 +64,16 @@ export function analysisCommand(file: string, options: AnalysisOptions, output: 
     args[flag.slice(0, eq)] = flag.slice(eq + 1);
   }
 
+  // --values stands in for the metric provider, so arguments only feed queries nobody runs: give
+  // the ones the user left out a placeholder rather than failing as the controller would.
+  const declared = ((chosen.object as { spec?: { args?: Array<{ name: string; value?: string; valueFrom?: unknown }> } }).spec?.args ?? []);
+  const placeholders = declared.filter((a) => a.value === undefined && a.valueFrom === undefined && args[a.name] === undefined).map((a) => a.name);
+  for (const name of placeholders) args[name] = `<${name}>`;
+  if (placeholders.length > 0) output.err(`note: no --arg for ${placeholders.join(", ")}; a placeholder is used (the values replace the provider's queries)\n`);
+
   let result;
   try {
-    result = assessWithValues(chosen.object as unknown as IAnalysisTemplate, valuesByMetric, { args });
+    result = assessWithValues(chosen.object as unknown as IAnalysisTemplate, valuesByMetric, { args: Object.entries(args).map(([name, value]) => ({ name, value })) });
   } catch (error) {
     if (error instanceof AnalysisValuesError) throw new InputError(error.message, { file }, "name each metric of the template once with --values");
     throw error;

@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { InputError, InputErrors } from "../input-error.js";
 import { analysisCommand } from "./analysis-command.js";
 import { planCommand } from "./plan-command.js";
+import { PLATFORMS, runCommand, type RunCommandOptions } from "./run-command.js";
 import type { Output } from "./output.js";
 
 export const EXIT = { ok: 0, mismatch: 1, input: 2, internal: 70, interrupted: 130 } as const;
@@ -12,7 +13,17 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function buildProgram(output: Output, setExit: (code: number) => void): Command {
+function addRunOptions(command: Command, defaultReporter: string): Command {
+  return command
+    .addOption(new Option("--platform <name>", `where to run: ${PLATFORMS.join(", ")}`).default("local"))
+    .addOption(new Option("--strategy <id>", "only this strategy (repeatable)").argParser(collect).default([]))
+    .option("--reporter <names>", "comma-separated: list, json, markdown, html, junit", defaultReporter)
+    .option("--out <dir>", "folder for timeline.jsonl, report.json and the reports (default reports/<time>)")
+    .option("--seed <n>", "random seed (load, faults, pod names)", "1")
+    .option("--time-scale <n>", "how many times faster than real time the manifests' timeline runs (local default 30, sim runs on a virtual clock)");
+}
+
+function buildProgram(output: Output, setExit: (code: number) => void, signal: AbortSignal): Command {
   const program = new Command("canary-lab")
     .description("Test Kubernetes progressive-delivery strategies before they reach production.")
     .showHelpAfterError("(run `canary-lab --help` for usage)")
@@ -39,14 +50,37 @@ function buildProgram(output: Output, setExit: (code: number) => void): Command 
       setExit(analysisCommand(file, options, output)),
     );
 
+  addRunOptions(
+    program
+      .command("run")
+      .description("deploy a stable and a candidate version under each strategy, drive load, and check the verdicts")
+      .argument("<scenario...>", "scenario YAML files (or folders of them)"),
+    "list",
+  ).action(async (scenarios: string[], options: RunCommandOptions) => setExit(await runCommand(scenarios, options, output, signal, "run")));
+
+  addRunOptions(
+    program
+      .command("compare")
+      .description("run the scenario × strategy matrix and write the comparison reports")
+      .argument("<scenario-or-dir...>", "scenario YAML files or folders of them"),
+    "list,markdown,html,junit",
+  )
+    .option("--repeat <n>", "run each cell n times with seeds seed..seed+n-1 and report how often the verdict was right")
+    .option("--parallel <n>", "runs at once (default: 1 on sim, up to 3 on local)")
+    .action(async (scenarios: string[], options: RunCommandOptions) => setExit(await runCommand(scenarios, options, output, signal, "compare")));
+
   return program;
 }
 
-export async function main(argv: string[], output: Output = processOutput()): Promise<number> {
+export async function main(argv: string[], output: Output = processOutput(), signal: AbortSignal = interruptSignal()): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const program = buildProgram(output, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    output,
+    (code) => {
+      exitCode = code;
+    },
+    signal,
+  );
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -74,6 +108,27 @@ function reportFailure(error: unknown, output: Output): number {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   output.err(`canary-lab: internal error — this is a bug in canary-lab, please report it with the command you ran:\n${detail}\n`);
   return EXIT.internal;
+}
+
+/**
+ * Ctrl-C or SIGTERM aborts the run: teardown runs and partial results are kept (exit 130). A second
+ * Ctrl-C forces the exit at once; execa's cleanup still kills every child process.
+ */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  let count = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    count += 1;
+    if (count === 1) {
+      process.stderr.write(`\ncanary-lab: ${name} received, stopping (press Ctrl-C again to force)\n`);
+      controller.abort();
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller.signal;
 }
 
 function processOutput(): Output {

@@ -54,7 +54,7 @@ function formatRolloutPlan(plan: RolloutPlan): string {
   return head + formatTable(keys, bg.states.map((s) => keys.map((k) => String(s[k] ?? ""))));
 }
 
-function describeStep(step: Record<string, unknown>): string {
+function describeStep(step: object): string {
   const [key, value] = Object.entries(step)[0] ?? ["?", undefined];
   if (typeof value !== "object" || value === null) return `${key}: ${String(value)}`;
   return `${key}: ${JSON.stringify(value)}`;

@@ -61,7 +61,7 @@ spec:
     spec: { containers: [{ name: d, image: d }] }
 `,
     );
-    expectInputError(runCli(["plan", f]), /zero\.yaml:6:48: spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0/);
+    expectInputError(runCli(["plan", f]), /zero\.yaml:6:45: spec\.strategy\.rollingUpdate\.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0/);
   });
 
   it("YAML syntax errors, missing files and files with nothing to plan exit 2", () => {

@@ -1,0 +1,78 @@
+// `canary-lab run` and `canary-lab compare`: scenarios × strategies on a platform, live progress,
+// reports, and the exit code of DESIGN.md §4.
+import os from "node:os";
+import path from "node:path";
+import { InputError } from "../input-error.js";
+import { DEFAULT_TIME_SCALE } from "../platforms/local/local-data-plane.js";
+import { createReporters, isReporterName, REPORTER_NAMES } from "../report/index.js";
+import { runMatrix } from "../run/run-matrix.js";
+import type { BuiltInPlatform } from "../run/run-strategy.js";
+import type { Output } from "./output.js";
+
+export const PLATFORMS = ["sim", "local", "local-k8s", "kind", "k3s", "cluster"] as const;
+
+export interface RunCommandOptions {
+  platform: string;
+  strategy: string[];
+  reporter: string;
+  out?: string;
+  seed: string;
+  timeScale?: string;
+  repeat?: string;
+  parallel?: string;
+}
+
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
+  return path.join("reports", stamp);
+}
+
+export async function runCommand(scenarios: string[], options: RunCommandOptions, output: Output, signal: AbortSignal, kind: "run" | "compare"): Promise<number> {
+  const platform = options.platform;
+  if (!(PLATFORMS as readonly string[]).includes(platform)) throw new InputError(`--platform ${platform}: expected one of ${PLATFORMS.join(", ")}`);
+  if (platform !== "sim" && platform !== "local") {
+    throw new InputError(
+      `the ${platform} platform is not part of this build yet; run with --platform sim or --platform local`,
+      {},
+      platform === "local-k8s" ? "local-k8s (real Kubernetes and Argo Rollouts control plane, no Docker) is planned" : "kind, k3s and cluster need Docker or a cluster and are planned",
+    );
+  }
+  const reporterNames = options.reporter.split(",").map((r) => r.trim()).filter(Boolean);
+  for (const name of reporterNames) if (!isReporterName(name)) throw new InputError(`--reporter ${name}: expected one of ${REPORTER_NAMES.join(", ")}`);
+  // report.json is the source of every other report: always written.
+  if (!reporterNames.includes("json")) reporterNames.push("json");
+  const seed = parseInteger("--seed", options.seed, 0, 2 ** 31 - 1);
+  const timeScale = options.timeScale === undefined ? (platform === "sim" ? 1 : DEFAULT_TIME_SCALE) : Number(options.timeScale);
+  if (!(timeScale > 0 && timeScale <= 1000)) throw new InputError(`--time-scale ${options.timeScale}: expected a number above 0 and at most 1000`);
+  const repeat = options.repeat === undefined ? 1 : parseInteger("--repeat", options.repeat, 1, 100_000);
+  if (repeat > 1 && platform !== "sim" && repeat > 20) throw new InputError(`--repeat ${repeat} on ${platform}: at most 20 repeats per cell with real processes; use --platform sim for large repeat counts`);
+  const parallel = options.parallel === undefined ? (platform === "sim" ? 1 : Math.max(1, Math.min(3, os.availableParallelism() - 1))) : parseInteger("--parallel", options.parallel, 1, 16);
+  const outDir = options.out ?? defaultOutDir();
+  const reporters = createReporters(reporterNames, {
+    outDir,
+    stream: { write: (s) => output.out(s), isTTY: process.stdout.isTTY, columns: process.stdout.columns },
+    color: process.stdout.isTTY && !process.env.NO_COLOR,
+  });
+  const comparison = await runMatrix({
+    scenarioPaths: scenarios,
+    platform: platform as BuiltInPlatform,
+    strategies: options.strategy.length > 0 ? options.strategy : undefined,
+    seed,
+    timeScale,
+    outDir,
+    reporters,
+    signal,
+    repeat,
+    parallel: kind === "compare" ? parallel : 1,
+  });
+  output.out(`\nreports: ${outDir}${path.sep}\n`);
+  if (signal.aborted || comparison.runs.some((r) => r.verdict.outcome === "interrupted")) return 130;
+  const allMatched = comparison.runs.every((r) => r.verdict.matched) && (comparison.repeats ?? []).every((r) => r.matched === r.runs);
+  return allMatched ? 0 : 1;
+}
