@@ -11,6 +11,7 @@ import { DestinationRule as DestinationRuleV1beta1 } from "@kubernetes-models/is
 import { VirtualService as VirtualServiceV1beta1 } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Service } from "kubernetes-models/v1/Service";
 import { validateAnalysisTemplate } from "./semantic/analysis-template.js";
 import { validateDeployment } from "./semantic/deployment.js";
@@ -27,7 +28,8 @@ export type KindName =
   | "AnalysisTemplate"
   | "ClusterAnalysisTemplate"
   | "VirtualService"
-  | "DestinationRule";
+  | "DestinationRule"
+  | "ConfigMap";
 
 interface SchemaModel {
   apiVersion: string;
@@ -45,6 +47,8 @@ export interface KindSupport {
 const supported: KindSupport[] = [
   { kind: "Deployment", model: Deployment, semantic: validateDeployment },
   { kind: "Service", model: Service },
+  // Config for workloads canary-lab models itself, such as the envoy-runtime front proxy.
+  { kind: "ConfigMap", model: ConfigMap },
   { kind: "HorizontalPodAutoscaler", model: HorizontalPodAutoscaler, semantic: validateHorizontalPodAutoscaler },
   { kind: "Rollout", model: Rollout, semantic: validateRollout },
   { kind: "AnalysisTemplate", model: AnalysisTemplate, semantic: validateAnalysisTemplate },

@@ -5,12 +5,14 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Scenario, StrategyUnderTest } from "../scenario/load.js";
 import { loadManifests } from "../manifests/index.js";
-import { SimDataPlane } from "../platforms/sim/sim-data-plane.js";
 import { AnalysisRunner } from "../platforms/twins/analysis-runner.js";
 import { ArgoRolloutsDriver } from "../platforms/twins/argo-rollouts-driver.js";
 import { ClusterObjects } from "../platforms/twins/cluster-objects.js";
 import { Interrupted, runControlLoop, type ControlLoopResult } from "../platforms/twins/control-loop.js";
 import { DeploymentDriver } from "../platforms/twins/deployment-driver.js";
+import { WeightedOperatorDriver } from "../platforms/twins/weighted-operator-driver.js";
+import { loadOperatorPlan, type OperatorPlan } from "../scenario/operator-plan.js";
+import { InputError } from "../input-error.js";
 import { builtInMeasurementProvider } from "../platforms/twins/measurement-providers.js";
 import type { StrategyDriver } from "../platforms/twins/strategy-driver.js";
 import type { DataPlane } from "../platforms/data-plane.js";
@@ -18,7 +20,7 @@ import { seededRandom } from "../../fixtures/app/random.js";
 import type { RunReport } from "../report/report-types.js";
 import { Timeline, type TimelineEvent } from "../timeline/events.js";
 import { buildRunReport } from "../verdict/build-report.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../report/atomic-write.js";
 import { TeardownStack } from "./teardown.js";
 import { TimelineFile } from "./timeline-file.js";
 import type { LoadProfile } from "../load/index.js";
@@ -90,9 +92,8 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
       clusterTemplates: cluster.clusterAnalysisTemplates,
       provider: builtInMeasurementProvider(dataPlane),
     });
-    driver = cluster.rollout
-      ? new ArgoRolloutsDriver(strategy.id, cluster, dataPlane, analysis, timeline, dataPlane.clock, versions, random, scenario.spec.replicas)
-      : new DeploymentDriver(strategy.id, cluster, dataPlane, timeline, versions, random, scenario.spec.replicas);
+    const plan = strategy.operatorPlanPath ? loadOperatorPlan(strategy.operatorPlanPath) : undefined;
+    driver = chooseDriver({ strategyId: strategy.id, cluster, dataPlane, analysis, timeline, versions, random, replicas: scenario.spec.replicas, plan });
     result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS });
   } catch (error) {
     if (!(error instanceof Interrupted) && !signal.aborted) {
@@ -138,11 +139,29 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
   return report;
 }
 
-function emptyTotals() {
-  return { requests: 0, failed: 0, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null };
+interface DriverInputs {
+  strategyId: string;
+  cluster: ClusterObjects;
+  dataPlane: DataPlane;
+  analysis: AnalysisRunner;
+  timeline: Timeline;
+  versions: { stable: string; candidate: string };
+  random: () => number;
+  replicas: number | undefined;
+  plan: OperatorPlan | undefined;
 }
 
-export function defaultDataPlaneFactory(platform: BuiltInPlatform): DataPlane {
-  if (platform === "sim") return new SimDataPlane();
-  throw new Error(`platform ${platform} is created by the CLI`);
+/** Who decides, from what the manifests hold: a Rollout, two Deployments and a plan, or one Deployment. */
+function chooseDriver(i: DriverInputs): StrategyDriver {
+  if (i.cluster.rollout) return new ArgoRolloutsDriver(i.strategyId, i.cluster, i.dataPlane, i.analysis, i.timeline, i.dataPlane.clock, i.versions, i.random, i.replicas);
+  if (i.cluster.deployments.length === 2) {
+    if (!i.plan?.steps) throw new InputError(`strategy ${i.strategyId}: two Deployments need an operator-plan.yaml with weight steps beside the manifests`);
+    return new WeightedOperatorDriver(i.strategyId, i.cluster, i.dataPlane, i.timeline, i.versions, { ...i.plan, steps: i.plan.steps }, i.random, i.replicas);
+  }
+  if (i.cluster.deployments.length > 2) throw new InputError(`strategy ${i.strategyId}: at most two Deployments (stable and *-canary) are understood`);
+  return new DeploymentDriver(i.strategyId, i.cluster, i.dataPlane, i.timeline, i.versions, i.random, i.replicas, i.plan);
+}
+
+function emptyTotals() {
+  return { requests: 0, failed: 0, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null };
 }

@@ -63,13 +63,14 @@ export function validateRollout(rollout: IRollout): SemanticProblem[] {
       problems.push(invalid(["spec", "strategy", "blueGreen", "activeService"], bg.activeService, ROLLOUT_MESSAGES.duplicatedServicesBlueGreen));
     }
   } else if (strategy.canary) {
-    problems.push(...validateCanary(rollout));
+    problems.push(...validateCanary(strategy.canary));
   }
   return problems;
 }
 
-function validateCanary(rollout: IRollout): SemanticProblem[] {
-  const canary = rollout.spec!.strategy.canary!;
+type CanaryStrategy = NonNullable<NonNullable<NonNullable<IRollout["spec"]>["strategy"]>["canary"]>;
+
+function validateCanary(canary: CanaryStrategy): SemanticProblem[] {
   const base = ["spec", "strategy", "canary"];
   const problems: SemanticProblem[] = [];
   if (intOrPercentValue(canary.maxSurge, "25") === 0 && intOrPercentValue(canary.maxUnavailable, "25") === 0) {

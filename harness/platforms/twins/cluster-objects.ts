@@ -55,8 +55,9 @@ export class ClusterObjects {
   readonly destinationRules: IstioObjectLike[];
   readonly analysisTemplates: Map<string, IAnalysisTemplate>;
   readonly clusterAnalysisTemplates: Map<string, IAnalysisTemplate>;
-  readonly deployment?: IDeployment;
+  readonly deployments: IDeployment[];
   readonly rollout?: IRollout;
+  readonly configMaps: Array<{ metadata?: { name?: string }; data?: Record<string, string> }>;
   readonly hpa?: IHorizontalPodAutoscaler;
 
   constructor(manifests: readonly Manifest[], source: string) {
@@ -68,13 +69,16 @@ export class ClusterObjects {
     const named = (kind: string) => new Map(ofKind<IAnalysisTemplate>(kind).map((t) => [t.metadata?.name ?? "", t]));
     this.analysisTemplates = named("AnalysisTemplate");
     this.clusterAnalysisTemplates = named("ClusterAnalysisTemplate");
-    const deployments = ofKind<IDeployment>("Deployment");
+    this.deployments = ofKind<IDeployment>("Deployment");
     const rollouts = ofKind<IRollout>("Rollout");
-    if (deployments.length + rollouts.length !== 1) {
-      throw new InputError(`a strategy needs exactly one Deployment or Rollout; found ${deployments.length} Deployment(s) and ${rollouts.length} Rollout(s)`, { file: source });
+    if (rollouts.length > 1 || (rollouts.length === 1 && this.deployments.length > 0) || (rollouts.length === 0 && this.deployments.length === 0)) {
+      throw new InputError(
+        `a strategy needs one Rollout, or one Deployment, or two Deployments moved by an operator plan; found ${this.deployments.length} Deployment(s) and ${rollouts.length} Rollout(s)`,
+        { file: source },
+      );
     }
-    this.deployment = deployments[0];
     this.rollout = rollouts[0];
+    this.configMaps = ofKind("ConfigMap");
     this.hpa = ofKind<IHorizontalPodAutoscaler>("HorizontalPodAutoscaler")[0];
   }
 
@@ -87,7 +91,7 @@ export class ClusterObjects {
     const vsHost = (this.virtualServices[0]?.spec as { hosts?: string[] } | undefined)?.hosts?.[0];
     if (vsHost) return vsHost;
     if (preferredService && this.service(preferredService)) return preferredService;
-    const workloadLabels = (this.deployment?.spec?.template.metadata?.labels ?? this.rollout?.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
+    const workloadLabels = (this.deployments[0]?.spec?.template.metadata?.labels ?? this.rollout?.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
     const selecting = this.services.find((s) => {
       const selector = (s.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {};
       return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => workloadLabels[k] === v);

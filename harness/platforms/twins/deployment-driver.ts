@@ -3,7 +3,9 @@
 // operator and runs `kubectl rollout undo` when the Deployment reports ProgressDeadlineExceeded.
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import { DeploymentControllerTwin, REASON, type SyncResult } from "../../controllers/deployment/index.js";
+import type { OperatorPlan } from "../../scenario/operator-plan.js";
 import type { Timeline } from "../../timeline/events.js";
+import { OperatorGate } from "./operator-gate.js";
 import type { DataPlane } from "../data-plane.js";
 import { podTemplateOf, type ClusterObjects } from "./cluster-objects.js";
 import { ReplicaSetPodSync, toPodView } from "./replicaset-pods.js";
@@ -31,14 +33,18 @@ export class DeploymentDriver implements StrategyDriver {
     private readonly versions: { stable: string; candidate: string },
     random: () => number,
     replicasOverride?: number,
+    private readonly plan?: OperatorPlan,
   ) {
-    const deployment = structuredClone(cluster.deployment!);
+    const deployment = structuredClone(cluster.deployments[0]!);
     if (replicasOverride !== undefined) deployment.spec = { ...deployment.spec!, replicas: replicasOverride };
     this.deployment = deployment;
     this.desiredReplicas = deployment.spec?.replicas ?? 1;
     this.twin = DeploymentControllerTwin.fromManifest(deployment, versions.stable);
     this.podSync = new ReplicaSetPodSync(dataPlane, random);
+    this.gate = plan?.gate ? new OperatorGate(plan.gate, dataPlane, timeline, versions) : undefined;
   }
+
+  private readonly gate: OperatorGate | undefined;
 
   deployStable(nowMs: number): void {
     this.dataPlane.setMesh(this.cluster.meshConfig(this.cluster.entryHost()));
@@ -67,17 +73,23 @@ export class DeploymentDriver implements StrategyDriver {
       this.reportedConditions.add(key);
       this.timeline.emit({ type: "rollout-status", at: nowMs, phase: `${condition.type}=${condition.status}`, message: `${condition.reason}: ${condition.message}` });
     }
-    if (this.updated) this.operate(result, nowMs);
+    if (this.updated) await this.operate(result, nowMs);
   }
 
   /** The operator: undo on ProgressDeadlineExceeded; then decide once the Deployment settles. */
-  private operate(result: SyncResult, nowMs: number): void {
+  private async operate(result: SyncResult, nowMs: number): Promise<void> {
     const progressing = result.conditions.find((c) => c.type === "Progressing");
-    if (this.undoneAtMs === undefined && progressing?.status === "False" && progressing.reason === REASON.timedOut) {
-      const undo = this.twin.undo(nowMs);
-      this.undoneAtMs = nowMs;
-      this.undoReason = `Deployment reported ProgressDeadlineExceeded (${progressing.message}); the operator ran kubectl rollout undo`;
-      this.timeline.emit({ type: "operator", at: nowMs, action: "undo", detail: `kubectl rollout undo: ${undo.message}` });
+    const undoOnDeadline = this.plan?.rollback.onProgressDeadlineExceeded ?? true;
+    if (this.undoneAtMs === undefined && undoOnDeadline && progressing?.status === "False" && progressing.reason === REASON.timedOut) {
+      this.undo(nowMs, `Deployment reported ProgressDeadlineExceeded (${progressing.message}); the operator ran kubectl rollout undo`);
+    }
+    const stillRolling = this.undoneAtMs === undefined && !this.decided;
+    if (stillRolling && this.gate) {
+      if (this.gateStarted === undefined) {
+        this.gateStarted = nowMs;
+        this.gate.reset(nowMs);
+      }
+      if (await this.gate.check(nowMs)) this.undo(nowMs, `the operator's error gate failed ${this.gate.failedChecks} time(s) (${this.plan!.gate!.failureCondition}); the operator ran kubectl rollout undo`);
     }
     if (this.decided) return;
     const complete = result.status.updatedReplicas === this.desiredReplicas && result.status.availableReplicas === this.desiredReplicas && result.status.replicas === this.desiredReplicas;
@@ -86,6 +98,15 @@ export class DeploymentDriver implements StrategyDriver {
     } else if (complete && this.twin.currentVersion === this.versions.candidate && progressing?.reason === REASON.newRSAvailable) {
       this.decided = { outcome: "promoted", reason: "the Deployment completed its rolling update (NewReplicaSetAvailable)", decidedAtMs: nowMs, automatic: false };
     }
+  }
+
+  private gateStarted: number | undefined;
+
+  private undo(nowMs: number, reason: string): void {
+    const undo = this.twin.undo(nowMs);
+    this.undoneAtMs = nowMs;
+    this.undoReason = reason;
+    this.timeline.emit({ type: "operator", at: nowMs, action: "undo", detail: `kubectl rollout undo: ${undo.message}` });
   }
 
   stableIsServing(): boolean {

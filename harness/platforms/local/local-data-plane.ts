@@ -1,0 +1,198 @@
+// The `local` platform's data plane: pods are real fixture-app processes (process-kubelet), user
+// traffic is real HTTP from the built-in load driver through the mesh router, metrics are served
+// by a Prometheus-compatible query API, all on 127.0.0.1 and on a scaled clock.
+//
+// What the time scale S changes and preserves: every duration in the manifests and the scenario
+// (pauses, analysis intervals, probe periods, back-off, deadlines, load stages) passes S times
+// faster, and the load driver sends S times the scenario's rate per wall second, so each analysis
+// window sees the same number of requests as a real cluster would. Latency is real: the app's
+// delays and the router's overhead are not scaled, so a latency fault is measured as users feel it.
+import type { ProfileInput } from "../../../fixtures/app/profile.js";
+import { seededRandom } from "../../../fixtures/app/random.js";
+import { ScaledClock } from "../../clock/clock.js";
+import { ProcessGroup } from "../../exec/index.js";
+import { isRampingProfile, startLoad, type LoadProfile, type LoadRun } from "../../load/index.js";
+import type { QueryResult } from "../../metrics/promql/values.js";
+import { startQueryApi, type RunningQueryApi } from "../../metrics/query-api.js";
+import { MetricsStore } from "../../metrics/store.js";
+import type { Timeline } from "../../timeline/events.js";
+import type { DataPlane, DataPlaneSetup, MeshConfig, PlatformPod, PodSpec } from "../data-plane.js";
+import { TrafficRecorder } from "../traffic-recorder.js";
+import { ProcessKubelet } from "./kubelet/index.js";
+import { startRouter, type RunningRouter } from "./router/index.js";
+
+export const DEFAULT_TIME_SCALE = 30;
+
+/** The load profile in wall terms: S times the rate, durations S times shorter. */
+export function scaleLoadProfile(profile: LoadProfile, scale: number): LoadProfile {
+  const base = { ...profile, durationSeconds: profile.durationSeconds / scale };
+  if (isRampingProfile(profile)) {
+    return { ...base, startRate: profile.startRate * scale, stages: profile.stages.map((s) => ({ durationSeconds: s.durationSeconds / scale, targetRate: s.targetRate * scale })) } as LoadProfile;
+  }
+  return { ...base, rate: (profile as { rate: number }).rate * scale } as LoadProfile;
+}
+
+export class LocalDataPlane implements DataPlane {
+  readonly platform = "local" as const;
+  readonly clock: ScaledClock;
+  readonly metrics: MetricsStore;
+  readonly tickMs = 1000;
+  private readonly processes = new ProcessGroup();
+  private kubelet: ProcessKubelet | undefined;
+  private router: RunningRouter | undefined;
+  private queryApi: RunningQueryApi | undefined;
+  private recorder: TrafficRecorder | undefined;
+  private load: LoadRun | undefined;
+  private setup: DataPlaneSetup | undefined;
+  private readonly replicaSetOf = new Map<string, string>();
+  private profiles: Record<string, ProfileInput> = {};
+  private podsCache: { at: number; pods: PlatformPod[] } | undefined;
+
+  constructor(readonly timeScale = DEFAULT_TIME_SCALE) {
+    this.clock = new ScaledClock(timeScale);
+    this.metrics = new MetricsStore({ clock: this.clock });
+  }
+
+  get traffic(): TrafficRecorder {
+    if (!this.recorder) throw new Error("the local data plane has not started");
+    return this.recorder;
+  }
+
+  async start(setup: DataPlaneSetup): Promise<void> {
+    this.setup = setup;
+    this.profiles = setup.profiles;
+    this.recorder = new TrafficRecorder(setup.timeline, this.clock.now());
+    this.kubelet = new ProcessKubelet({
+      processes: this.processes,
+      clock: this.clock,
+      timeScale: this.timeScale,
+      onEvent: (e) => setup.timeline.emit({ type: "pod", at: e.at, pod: e.pod, version: e.version, change: e.change, detail: e.detail }),
+    });
+    const random = seededRandom(setup.seed ^ 0x2545f491);
+    this.router = await startRouter({
+      store: this.metrics,
+      clock: this.clock,
+      random,
+      pods: () => this.routerPods(),
+    });
+    this.queryApi = await startQueryApi({ store: this.metrics, clock: this.clock });
+  }
+
+  createPod(spec: PodSpec): void {
+    const profile = this.profiles[spec.version];
+    if (!profile) throw new Error(`no fault profile for version ${spec.version}`);
+    this.replicaSetOf.set(spec.name, spec.replicaSet);
+    this.kubelet!.createPod({
+      name: spec.name,
+      labels: spec.labels,
+      version: spec.version,
+      profile,
+      readinessProbe: spec.readinessProbe,
+      livenessProbe: spec.livenessProbe,
+      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+    });
+    this.podsCache = undefined;
+  }
+
+  deletePod(name: string): void {
+    this.kubelet!.deletePod(name);
+    this.podsCache = undefined;
+  }
+
+  killPod(name: string): void {
+    this.kubelet!.killPod(name, "SIGKILL");
+  }
+
+  pods(): PlatformPod[] {
+    const now = this.clock.now();
+    if (this.podsCache && this.podsCache.at === now) return this.podsCache.pods;
+    const pods = this.kubelet!.pods().map((p) => ({
+      name: p.name,
+      replicaSet: this.replicaSetOf.get(p.name) ?? "",
+      version: p.version,
+      labels: p.labels,
+      phase: p.phase,
+      ready: p.ready,
+      readySinceMs: p.readySinceMs,
+      createdAtMs: p.createdAtMs,
+      restarts: p.restarts,
+      deleting: p.deleting,
+      reason: p.reason,
+      address: p.address,
+    }));
+    this.podsCache = { at: now, pods };
+    return pods;
+  }
+
+  private routerPods() {
+    return this.pods().map((p) => ({ name: p.name, replicaSet: p.replicaSet, version: p.version, labels: p.labels, ready: p.ready && !p.deleting, address: (p as PlatformPod & { address?: string }).address }));
+  }
+
+  setMesh(config: MeshConfig): void {
+    this.router!.setMesh(config);
+  }
+
+  setLoad(running: boolean): void {
+    const setup = this.setup!;
+    if (running && !this.load) {
+      this.load = startLoad({
+        target: this.router!.url,
+        profile: scaleLoadProfile(setup.load, this.timeScale),
+        random: seededRandom(setup.seed ^ 0x68e31da4),
+        signal: setup.signal,
+        onResult: (r) => {
+          const failed = r.error !== undefined || r.status === 0 || r.status >= 500;
+          if (r.error === "cancelled") return;
+          this.recorder!.record({ atMs: this.clock.now(), version: r.version === "unknown" ? "none" : r.version, segment: r.segment, status: r.status, latencyMs: r.latencyMs, failed });
+        },
+      });
+    } else if (!running && this.load) {
+      const load = this.load;
+      this.load = undefined;
+      void load.stop();
+    }
+  }
+
+  async advanceTo(atMs: number): Promise<void> {
+    const waitMs = this.clock.toWallMs(atMs - this.clock.now());
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    this.podsCache = undefined;
+    this.recorder?.flushUntil(this.clock.now());
+  }
+
+  async query(promql: string, atMs: number): Promise<QueryResult> {
+    // Through the HTTP API, as Argo's prometheus provider would call it.
+    const url = new URL("/api/v1/query", this.queryApi!.url);
+    url.searchParams.set("query", promql);
+    url.searchParams.set("time", String(atMs / 1000));
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
+    if (body.status !== "success" || !body.data) throw new Error(body.error ?? `query API answered ${response.status}`);
+    const toNumber = (v: string) => (v === "NaN" ? Number.NaN : v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : Number(v));
+    if (body.data.resultType === "vector") {
+      const result = body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
+      return { resultType: "vector", timeMs: atMs, result: result.map((s) => ({ metric: s.metric, value: toNumber(s.value[1]) })) } as unknown as QueryResult;
+    }
+    if (body.data.resultType === "scalar") {
+      const [t, v] = body.data.result as [number, string];
+      return { resultType: "scalar", result: { t: t * 1000, v: toNumber(v) } };
+    }
+    throw new Error(`query returned a ${body.data.resultType}`);
+  }
+
+  prometheusUrl(): string | undefined {
+    return this.queryApi?.url;
+  }
+
+  async stop(): Promise<void> {
+    const load = this.load;
+    this.load = undefined;
+    await load?.stop().catch(() => undefined);
+    await this.kubelet?.stop();
+    await this.processes.stopAll(1000);
+    await this.router?.close();
+    await this.queryApi?.close();
+  }
+}
+
+export type { Timeline };

@@ -1,0 +1,120 @@
+// Runs scenarios × strategies on one platform, feeding every reporter, and ends with the
+// comparison report. Shared by `canary-lab run` and `canary-lab compare`.
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { InputError } from "../input-error.js";
+import { LocalDataPlane } from "../platforms/local/local-data-plane.js";
+import { SimDataPlane } from "../platforms/sim/sim-data-plane.js";
+import type { Reporter } from "../report/reporter.js";
+import { REPORT_SCHEMA_VERSION, type ComparisonReport, type RunReport } from "../report/report-types.js";
+import { loadScenario, type Scenario } from "../scenario/load.js";
+import { runStrategy, type BuiltInPlatform } from "./run-strategy.js";
+
+export interface MatrixOptions {
+  scenarioPaths: string[];
+  platform: BuiltInPlatform;
+  strategies?: string[];
+  seed: number;
+  timeScale: number;
+  outDir: string;
+  reporters: Reporter[];
+  signal: AbortSignal;
+  /** Runs of each cell with seeds seed, seed+1, ...; repeats keep no per-run files. */
+  repeat?: number;
+  /** How many runs may go at once (local runs are processes and ports: keep it small). */
+  parallel?: number;
+}
+
+/** Scenario files from files and folders (folders: every *.yaml except the expectation matrix). */
+export function expandScenarioPaths(inputs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new InputError("no such file or folder", { file: input });
+    if (statSync(input).isDirectory()) {
+      const found = readdirSync(input)
+        .filter((name) => /\.ya?ml$/i.test(name) && !/^expectations?\.ya?ml$/i.test(name))
+        .sort()
+        .map((name) => path.join(input, name));
+      if (found.length === 0) throw new InputError("folder holds no scenario files (*.yaml)", { file: input });
+      files.push(...found);
+    } else files.push(input);
+  }
+  return files;
+}
+
+export function createDataPlane(platform: BuiltInPlatform, timeScale: number) {
+  return platform === "sim" ? new SimDataPlane() : new LocalDataPlane(timeScale);
+}
+
+export async function runMatrix(options: MatrixOptions): Promise<ComparisonReport> {
+  const scenarios: Scenario[] = expandScenarioPaths(options.scenarioPaths).map((file) => loadScenario(file));
+  const cells: Array<{ scenario: Scenario; strategy: Scenario["strategies"][number] }> = [];
+  for (const scenario of scenarios) {
+    for (const strategy of scenario.strategies) {
+      if (options.strategies && !options.strategies.includes(strategy.id)) continue;
+      cells.push({ scenario, strategy });
+    }
+  }
+  if (cells.length === 0) {
+    throw new InputError(`no scenario names the strategies ${options.strategies?.join(", ")}`, {}, "check --strategy against the scenarios' expect/strategies keys");
+  }
+  mkdirSync(options.outDir, { recursive: true });
+  const repeat = options.repeat ?? 1;
+  const runs: RunReport[] = [];
+  const repeats: NonNullable<ComparisonReport["repeats"]> = [];
+  const jobs: Array<() => Promise<void>> = [];
+  for (const { scenario, strategy } of cells) {
+    const tally = { scenario: scenario.name, strategy: strategy.id, runs: 0, matched: 0, outcomes: {} as Record<string, number> };
+    if (repeat > 1) repeats.push(tally);
+    for (let i = 0; i < repeat; i++) {
+      const seed = options.seed + i;
+      jobs.push(async () => {
+        if (options.signal.aborted) return;
+        const persist = repeat === 1;
+        const report = await runStrategy({
+          scenario,
+          strategy,
+          platform: options.platform,
+          seed,
+          timeScale: options.timeScale,
+          runDir: persist ? path.join(options.outDir, `${scenario.name}--${strategy.id}`) : undefined,
+          signal: options.signal,
+          onEvent: persist ? (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)) : undefined,
+          createDataPlane,
+        });
+        tally.runs += 1;
+        if (report.verdict.matched) tally.matched += 1;
+        tally.outcomes[report.verdict.outcome] = (tally.outcomes[report.verdict.outcome] ?? 0) + 1;
+        // With repeats, the first seed's run stands for the cell in the tables and charts.
+        if (persist || i === 0) {
+          runs.push(report);
+          for (const reporter of options.reporters) await reporter.onRunEnd?.(report);
+        }
+      });
+    }
+  }
+  await runWithConcurrency(jobs, Math.max(1, options.parallel ?? 1));
+  const order = new Map(cells.map((c, i) => [`${c.scenario.name}--${c.strategy.id}`, i]));
+  runs.sort((a, b) => (order.get(`${a.scenario.name}--${a.strategy.id}`) ?? 0) - (order.get(`${b.scenario.name}--${b.strategy.id}`) ?? 0));
+  const comparison: ComparisonReport = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    generatedAt: new Date().toISOString(),
+    platform: options.platform,
+    repeat,
+    runs,
+    ...(repeat > 1 ? { repeats } : {}),
+  };
+  for (const reporter of options.reporters) await reporter.onEnd?.(comparison, options.outDir);
+  return comparison;
+}
+
+async function runWithConcurrency(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      await job();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
