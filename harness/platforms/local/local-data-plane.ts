@@ -19,7 +19,7 @@ import type { Timeline } from "../../timeline/events.js";
 import type { DataPlane, DataPlaneSetup, MeshConfig, PlatformPod, PodSpec } from "../data-plane.js";
 import { TrafficRecorder } from "../traffic-recorder.js";
 import { ProcessKubelet } from "./kubelet/index.js";
-import { startRouter, type RunningRouter } from "./router/index.js";
+import { startRouter, type RouterHandle } from "./router/index.js";
 
 export const DEFAULT_TIME_SCALE = 30;
 
@@ -39,7 +39,7 @@ export class LocalDataPlane implements DataPlane {
   readonly tickMs = 1000;
   private readonly processes = new ProcessGroup();
   private kubelet: ProcessKubelet | undefined;
-  private router: RunningRouter | undefined;
+  private router: RouterHandle | undefined;
   private queryApi: RunningQueryApi | undefined;
   private recorder: TrafficRecorder | undefined;
   private load: LoadRun | undefined;
@@ -97,6 +97,7 @@ export class LocalDataPlane implements DataPlane {
   deletePod(name: string): void {
     this.kubelet!.deletePod(name);
     this.podsCache = undefined;
+    this.router?.invalidatePods();
   }
 
   killPod(name: string): void {
@@ -157,11 +158,13 @@ export class LocalDataPlane implements DataPlane {
     const waitMs = this.clock.toWallMs(atMs - this.clock.now());
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     this.podsCache = undefined;
+    this.router?.invalidatePods();
     this.recorder?.flushUntil(this.clock.now());
   }
 
   async query(promql: string, atMs: number): Promise<QueryResult> {
     // Through the HTTP API, as Argo's prometheus provider would call it.
+    this.router?.flushMetrics();
     const url = new URL("/api/v1/query", this.queryApi!.url);
     url.searchParams.set("query", promql);
     url.searchParams.set("time", String(atMs / 1000));

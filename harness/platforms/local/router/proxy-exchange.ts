@@ -15,8 +15,6 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "tra
 
 const CONNECT_FAILURES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "ENOTFOUND", "UND_ERR_CONNECT_TIMEOUT"]);
 
-const SINGLE_WRITE_MAX_BYTES = 16 * 1024;
-
 export interface ExchangeOutcome {
   status: number;
   /** Envoy flag of the failure, undefined when the upstream answered in full. */
@@ -53,8 +51,6 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   private status = 0;
   private done = false;
   private timer: NodeJS.Timeout | undefined;
-  private held: Buffer | undefined;
-  private streaming = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -114,16 +110,6 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.done) return false;
-    // Hold the first chunk: a body that arrives whole leaves with its headers in one write.
-    if (this.held === undefined && !this.streaming) {
-      this.held = chunk;
-      return true;
-    }
-    if (this.held !== undefined) {
-      this.res.write(this.held);
-      this.held = undefined;
-    }
-    this.streaming = true;
     if (this.res.write(chunk)) return true;
     // Backpressure is rare for the small bodies pods send; the listener is made only when needed.
     this.res.once("drain", () => this.resumeUpstream?.());
@@ -132,13 +118,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     if (this.done) return;
-    const held = this.held;
-    this.held = undefined;
-    // Latin-1 maps bytes to chars one to one, so this is byte-exact; node then sends header and
-    // body as one string in one write instead of a writev of two buffers.
-    if (held === undefined) this.res.end();
-    else if (held.length <= SINGLE_WRITE_MAX_BYTES) this.res.end(held.toString("latin1"), "latin1");
-    else this.res.end(held);
+    this.res.end();
     this.finish({ status: this.status, flag: undefined, reachedPod: true });
   }
 
