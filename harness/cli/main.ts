@@ -132,5 +132,12 @@ function interruptSignal(): AbortSignal {
 }
 
 function processOutput(): Output {
+  // `canary-lab run ... | head` closes the pipe early: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(0);
+      throw error;
+    });
+  }
   return { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 }

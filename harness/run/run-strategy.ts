@@ -94,7 +94,7 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
     });
     const plan = strategy.operatorPlanPath ? loadOperatorPlan(strategy.operatorPlanPath) : undefined;
     driver = chooseDriver({ strategyId: strategy.id, cluster, dataPlane, analysis, timeline, versions, random, replicas: scenario.spec.replicas, plan });
-    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS });
+    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS, observeMs: scenario.spec.observeSeconds * 1000 });
   } catch (error) {
     if (!(error instanceof Interrupted) && !signal.aborted) {
       await teardown.runAll();

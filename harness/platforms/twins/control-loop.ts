@@ -18,6 +18,11 @@ export interface ControlLoopOptions {
   warmupMs?: number;
   /** Longest wait after the decision for users to be restored. */
   settleMs?: number;
+  /**
+   * Users are counted for at least this long after the update, whatever the decision, so a
+   * strategy that ships a bad version is charged for the users it keeps hurting.
+   */
+  observeMs?: number;
   /** Longest wait for the stable version to become ready. */
   deployTimeoutMs?: number;
 }
@@ -120,11 +125,13 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
     }
     // Keep serving users until the candidate gets no traffic for a whole window (rolled back) or
     // one more window has been measured (promoted), so restore time and final numbers are seen.
-    const settleEnd = now + (options.settleMs ?? 300_000);
+    const settleEnd = Math.max(now + (options.settleMs ?? 300_000), updateAtMs + (options.observeMs ?? 0));
+    const observeEnd = updateAtMs + (options.observeMs ?? 0);
     const decidedWindow = lastWindowEnd;
     while (now < settleEnd) {
       const windowAfterDecision = lastWindowEnd > decidedWindow + 1;
-      if (windowAfterDecision && (decision.outcome !== "rolled-back" || candidateRequestsInLastWindow === 0)) break;
+      const settled = windowAfterDecision && (decision.outcome !== "rolled-back" || candidateRequestsInLastWindow === 0);
+      if (settled && now >= observeEnd) break;
       await step();
     }
     phase("observe", "finished");

@@ -181,7 +181,10 @@ class MeshRouter {
   private poolFor(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { keepAliveTimeout: 30_000, pipelining: 1 });
+      // No undici headers/body timeouts: Istio disables Envoy's default route timeout, so only a
+      // VirtualService timeout (applied by ProxyExchange) ends a slow request; this also saves two
+      // timer updates per request.
+      pool = new Pool(origin, { keepAliveTimeout: 30_000, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
       this.pools.set(origin, pool);
     }
     return pool;
