@@ -18,6 +18,7 @@ import { MetricsStore } from "../../metrics/store.js";
 import type { Timeline } from "../../timeline/events.js";
 import type { DataPlane, DataPlaneSetup, MeshConfig, PlatformPod, PodSpec } from "../data-plane.js";
 import { TrafficRecorder } from "../traffic-recorder.js";
+import { CpuSampler } from "./cpu-sampler.js";
 import { ProcessKubelet } from "./kubelet/index.js";
 import { startRouter, type RouterHandle } from "./router/index.js";
 
@@ -47,9 +48,12 @@ export class LocalDataPlane implements DataPlane {
   private readonly replicaSetOf = new Map<string, string>();
   private profiles: Record<string, ProfileInput> = {};
   private podsCache: { at: number; pods: PlatformPod[] } | undefined;
+  private readonly cpu: CpuSampler;
+  private nextCpuSampleAt = 0;
 
   constructor(readonly timeScale = DEFAULT_TIME_SCALE) {
     this.clock = new ScaledClock(timeScale);
+    this.cpu = new CpuSampler(timeScale);
     this.metrics = new MetricsStore({ clock: this.clock });
   }
 
@@ -107,7 +111,13 @@ export class LocalDataPlane implements DataPlane {
   pods(): PlatformPod[] {
     const now = this.clock.now();
     if (this.podsCache && this.podsCache.at === now) return this.podsCache.pods;
-    const pods = this.kubelet!.pods().map((p) => ({
+    const statuses = this.kubelet!.pods();
+    if (now >= this.nextCpuSampleAt) {
+      // metrics-server resolution: one CPU sample per 15 s of scenario time.
+      this.cpu.sample(statuses.map((p) => p.pid).filter((pid): pid is number => pid !== undefined), performance.now());
+      this.nextCpuSampleAt = now + 15_000;
+    }
+    const pods = statuses.map((p) => ({
       name: p.name,
       replicaSet: this.replicaSetOf.get(p.name) ?? "",
       version: p.version,
@@ -120,6 +130,7 @@ export class LocalDataPlane implements DataPlane {
       deleting: p.deleting,
       reason: p.reason,
       address: p.address,
+      cpuMillicores: this.cpu.millicoresOf(p.pid),
     }));
     this.podsCache = { at: now, pods };
     return pods;

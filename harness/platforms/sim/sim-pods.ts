@@ -12,6 +12,11 @@ const BACKOFF_INITIAL_MS = 10_000;
 const BACKOFF_MAX_MS = 300_000;
 const BACKOFF_RESET_AFTER_MS = 600_000;
 const DEFAULT_GRACE_MS = 30_000;
+/** metrics-server's resolution: CPU usage is an average over this window. */
+export const CPU_SAMPLE_WINDOW_MS = 15_000;
+/** What serving one request costs the fixture app besides its configured burn, and its idle use. */
+const CPU_MS_PER_REQUEST = 0.5;
+const IDLE_MILLICORES = 2;
 
 interface SimPod {
   spec: PodSpec;
@@ -34,6 +39,9 @@ interface SimPod {
   deletingSinceMs?: number;
   requestsServed: number;
   frozen: boolean;
+  /** CPU milliseconds spent since the current sampling window began. */
+  cpuMsInWindow: number;
+  cpuMillicores?: number;
 }
 
 function probeDefaults(probe: ProbeSpec) {
@@ -73,6 +81,7 @@ export class SimKubelet {
       reason: "ContainerCreating",
       requestsServed: 0,
       frozen: false,
+      cpuMsInWindow: 0,
     });
     this.generation += 1;
     this.event(nowMs, spec, "created");
@@ -98,8 +107,17 @@ export class SimKubelet {
     this.generation += 1;
   }
 
+  private nextCpuSampleMs = CPU_SAMPLE_WINDOW_MS;
+
   /** Advance every pod's lifecycle to nowMs. */
   advance(nowMs: number): void {
+    while (nowMs >= this.nextCpuSampleMs) {
+      for (const pod of this.pods.values()) {
+        pod.cpuMillicores = pod.runningSinceMs === undefined ? undefined : IDLE_MILLICORES + pod.cpuMsInWindow / (CPU_SAMPLE_WINDOW_MS / 1000);
+        pod.cpuMsInWindow = 0;
+      }
+      this.nextCpuSampleMs += CPU_SAMPLE_WINDOW_MS;
+    }
     for (const [name, pod] of this.pods) {
       if (pod.deletingSinceMs !== undefined) {
         // The fixture app drains in well under a second; a frozen pod waits out its grace period.
@@ -205,6 +223,7 @@ export class SimKubelet {
       return "oom";
     }
     pod.requestsServed += 1;
+    pod.cpuMsInWindow += CPU_MS_PER_REQUEST + pod.profile.cpuBurnMsPerRequest;
     if (crash?.afterRequests !== undefined && pod.requestsServed >= crash.afterRequests) this.exit(pod, atMs, "Error", `crash after ${crash.afterRequests} requests`);
     return "answered";
   }
@@ -230,6 +249,7 @@ export class SimKubelet {
       restarts: pod.restarts,
       deleting: pod.deletingSinceMs !== undefined,
       reason: pod.reason,
+      cpuMillicores: pod.cpuMillicores,
     }));
   }
 

@@ -3,6 +3,8 @@
 // operator and runs `kubectl rollout undo` when the Deployment reports ProgressDeadlineExceeded.
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import { DeploymentControllerTwin, REASON, type SyncResult } from "../../controllers/deployment/index.js";
+import { HpaTwin } from "../../controllers/hpa/index.js";
+import { milliValue } from "../../controllers/hpa/quantity.js";
 import type { OperatorPlan } from "../../scenario/operator-plan.js";
 import type { Timeline } from "../../timeline/events.js";
 import { OperatorGate } from "./operator-gate.js";
@@ -42,6 +44,35 @@ export class DeploymentDriver implements StrategyDriver {
     this.twin = DeploymentControllerTwin.fromManifest(deployment, versions.stable);
     this.podSync = new ReplicaSetPodSync(dataPlane, random);
     this.gate = plan?.gate ? new OperatorGate(plan.gate, dataPlane, timeline, versions) : undefined;
+    if (cluster.hpa) this.hpa = new HpaTwin(cluster.hpa, dataPlane.clock);
+    const requests = (deployment.spec?.template.spec?.containers ?? []).map((c) => c.resources?.requests?.cpu);
+    this.cpuRequestMillicores = requests.every((r) => r !== undefined) ? requests.reduce((sum: number, r) => sum + milliValue(r as string | number), 0) : undefined;
+  }
+
+  private readonly hpa: HpaTwin | undefined;
+  private readonly cpuRequestMillicores: number | undefined;
+  private nextHpaSyncAt = 0;
+
+  /** The HPA controller's sync (every 15 s, --horizontal-pod-autoscaler-sync-period): scale the Deployment. */
+  private syncHpa(nowMs: number): void {
+    if (!this.hpa || nowMs < this.nextHpaSyncAt) return;
+    this.nextHpaSyncAt = nowMs + 15_000;
+    const pods = this.dataPlane
+      .pods()
+      .filter((p) => !p.deleting)
+      .map((p) => ({
+        name: p.name,
+        ready: p.ready,
+        phase: p.phase,
+        startTimeMs: p.createdAtMs,
+        readyTransitionMs: p.readySinceMs ?? p.createdAtMs,
+        usage: p.cpuMillicores === undefined ? {} : { cpu: p.cpuMillicores },
+        requests: this.cpuRequestMillicores === undefined ? {} : { cpu: this.cpuRequestMillicores },
+      }));
+    const currentReplicas = this.twin.getSpec().replicas;
+    const result = this.hpa.reconcile({ currentReplicas, pods, metricTimestampMs: nowMs });
+    for (const event of result.events) this.timeline.emit({ type: "controller-event", at: nowMs, controller: "hpa", reason: event.reason, message: event.message });
+    if (result.rescale && result.desiredReplicas !== currentReplicas) this.twin.setReplicas(result.desiredReplicas);
   }
 
   private readonly gate: OperatorGate | undefined;
@@ -58,6 +89,7 @@ export class DeploymentDriver implements StrategyDriver {
   }
 
   async tick(nowMs: number): Promise<void> {
+    this.syncHpa(nowMs);
     const pods = this.dataPlane.pods().map(toPodView);
     const result = this.twin.sync(nowMs, pods);
     this.last = result;
@@ -92,7 +124,9 @@ export class DeploymentDriver implements StrategyDriver {
       if (await this.gate.check(nowMs)) this.undo(nowMs, `the operator's error gate failed ${this.gate.failedChecks} time(s) (${this.plan!.gate!.failureCondition}); the operator ran kubectl rollout undo`);
     }
     if (this.decided) return;
-    const complete = result.status.updatedReplicas === this.desiredReplicas && result.status.availableReplicas === this.desiredReplicas && result.status.replicas === this.desiredReplicas;
+    // With an HPA the target count moves; completion is judged against the current spec.
+    const target = this.twin.getSpec().replicas;
+    const complete = result.status.updatedReplicas === target && result.status.availableReplicas === target && result.status.replicas === target;
     if (this.undoneAtMs !== undefined) {
       this.decided = { outcome: "rolled-back", reason: this.undoReason, decidedAtMs: this.undoneAtMs, automatic: false };
     } else if (complete && this.twin.currentVersion === this.versions.candidate && progressing?.reason === REASON.newRSAvailable) {
@@ -111,7 +145,7 @@ export class DeploymentDriver implements StrategyDriver {
 
   stableIsServing(): boolean {
     const status = this.last?.status;
-    return status !== undefined && status.availableReplicas >= this.desiredReplicas;
+    return status !== undefined && status.availableReplicas >= Math.min(this.desiredReplicas, this.twin.getSpec().replicas);
   }
 
   decision(): DriverDecision | undefined {

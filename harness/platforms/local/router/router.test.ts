@@ -207,6 +207,21 @@ describe("mesh router", () => {
     expect(events[0]).toMatchObject({ status: 200, version: "v2", flags: "DI", pod: "reviews-v2-0", atMs: SCENARIO_NOW_MS });
   });
 
+  it("records DC and asks no pod when the client leaves during a fault delay", async () => {
+    let recorded!: (event: RouterRequestEvent) => void;
+    const event = new Promise<RouterRequestEvent>((resolve) => (recorded = resolve));
+    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, onRequest: (e) => recorded(e) });
+    router.setMesh(meshWith([{ fault: { delay: { fixedDelay: "50ms", percentage: { value: 100 } } }, route: [to("stable")] }]));
+    const socket = connect(router.port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    // The request and the client's FIN arrive together; the delay is still running when it leaves.
+    socket.end("GET / HTTP/1.1\r\nHost: reviews\r\n\r\n");
+    socket.resume();
+    expect(await event).toMatchObject({ status: 0, flags: "DI,DC", version: "none" });
+    socket.destroy();
+    expect(upstreams[0]!.hits + upstreams[1]!.hits).toBe(0);
+  });
+
   it("answers 404 NR when no route matches", async () => {
     await start(meshWith([{ match: [{ headers: { "x-user": { exact: "beta" } } }], route: [to("canary")] }]));
     expect(await send()).toEqual({ status: 404, version: "none", body: "" });

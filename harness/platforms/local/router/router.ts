@@ -218,6 +218,11 @@ class MeshRouter {
   }
 
   private act(mesh: ActiveMesh, decision: RouteDecision, req: IncomingMessage, res: ServerResponse, started: number, delayed: boolean): void {
+    if (req.socket.destroyed) {
+      // The client left during a fault delay: nothing to send, and no pod is asked (Envoy: DC).
+      this.complete(started, 0, responseFlags("DC", delayed), SOURCE_REPORTER_ONLY, mesh.entryService, undefined);
+      return;
+    }
     switch (decision.kind) {
       case "no-route":
         this.reply(req, res, started, 404, "NR", delayed, UNKNOWN_SERVICE);
