@@ -161,7 +161,7 @@ export class SimDataPlane implements DataPlane {
       return;
     }
     const pod = endpoint.pod;
-    const destination = { ...kind, destinationWorkload: workloadOf(pod.replicaSet), destinationVersion: pod.labels.version ?? pod.version, destinationApp: pod.labels.app };
+    const destination = { ...kind, destinationWorkload: workloadOf(pod.replicaSet), destinationVersion: pod.labels.version, destinationApp: pod.labels.app };
     const delayMs = decision.delayMs ?? 0;
     if (this.kubelet.isFrozen(pod.name)) {
       this.aggregator.record({ ...destination, responseCode: 0, responseFlags: "DC", reporters: ["source"] }, timeoutMs, at);

@@ -50,7 +50,9 @@ export class ReplicaSetPodSync {
           name: `${rs.name}-${this.suffix()}`,
           replicaSet: rs.name,
           version: rs.version,
-          labels: { ...rs.template.labels, ...rs.labels },
+          // The harness stamps each pod with its app version, as a real update's template would, so
+          // Istio's destination_version names the version on every platform.
+          labels: { ...rs.template.labels, version: rs.version, ...rs.labels },
           readinessProbe: rs.template.readinessProbe,
           livenessProbe: rs.template.livenessProbe,
           terminationGracePeriodSeconds: rs.template.terminationGracePeriodSeconds,

@@ -19,8 +19,6 @@ export interface RouterPod {
 /** A pod as an endpoint, with what the metrics need worked out once. */
 export interface RouterEndpoint extends PodView {
   pod: RouterPod;
-  /** http://127.0.0.1:PORT, the key of the connection pool. */
-  origin: string;
   /** Istio's destination_workload: the Deployment (ReplicaSet name without its pod-template hash). */
   workload: string;
 }
@@ -40,8 +38,8 @@ export class EndpointCache {
     private readonly pods: () => RouterPod[],
     private readonly refreshWallMs: number,
     private readonly wallNow: () => number,
-    /** Called with every origin still present after a refresh, so gone pods' pools can close. */
-    private readonly onOrigins: (origins: ReadonlySet<string>) => void,
+    /** Called with every pod address still present after a refresh, so gone pods' pools can close. */
+    private readonly onAddresses: (addresses: ReadonlySet<string>) => void,
   ) {}
 
   /** Forget the pod list now (a pod changed) instead of at the next refresh. */
@@ -70,14 +68,13 @@ export class EndpointCache {
   private refresh(now: number): void {
     this.refreshedAt = now;
     const views: RouterEndpoint[] = [];
-    const origins = new Set<string>();
+    const addresses = new Set<string>();
     for (const pod of this.pods()) {
       if (!pod.address) continue;
-      const origin = `http://${pod.address}`;
-      origins.add(origin);
+      addresses.add(pod.address);
       let view = this.viewCache.get(pod);
       if (!view || view.ready !== pod.ready || view.address !== pod.address) {
-        view = { pod, labels: pod.labels, ready: pod.ready, address: pod.address, origin, workload: workloadOf(pod.replicaSet) };
+        view = { pod, labels: pod.labels, ready: pod.ready, address: pod.address, workload: workloadOf(pod.replicaSet) };
       }
       views.push(view);
     }
@@ -85,6 +82,6 @@ export class EndpointCache {
     for (const view of views) this.viewCache.set(view.pod, view);
     this.views = views;
     this.byCluster.clear();
-    this.onOrigins(origins);
+    this.onAddresses(addresses);
   }
 }

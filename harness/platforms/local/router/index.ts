@@ -5,3 +5,4 @@ export { workloadOf, type RouterPod } from "./endpoint-cache.js";
 export { VERSION_HEADER, NO_VERSION, responseFlags } from "./local-reply.js";
 export { BatchedIstioRecorder } from "./request-metrics.js";
 export type { MeshConfig } from "../../data-plane.js";
+export type { UpstreamClientKind } from "./upstreams.js";

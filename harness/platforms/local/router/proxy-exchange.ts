@@ -88,16 +88,19 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.done) abort();
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+  /** rawHeaders: Buffers from undici, strings from the native client. */
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[], resume: () => void): boolean {
     if (this.done) return false;
     // 1xx informational responses are not forwarded (Envoy only proxies 100-continue on request).
     if (statusCode < 200) return true;
     this.resumeUpstream = resume;
     const headers: string[] = [];
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const name = (rawHeaders[i] as Buffer).toString("latin1");
+      const rawName = rawHeaders[i] as Buffer | string;
+      const name = typeof rawName === "string" ? rawName : rawName.toString("latin1");
       if (HOP_BY_HOP.has(name.toLowerCase())) continue;
-      headers.push(name, (rawHeaders[i + 1] as Buffer).toString("latin1"));
+      const rawValue = rawHeaders[i + 1] as Buffer | string;
+      headers.push(name, typeof rawValue === "string" ? rawValue : rawValue.toString("latin1"));
     }
     headers.push(VERSION_HEADER, this.endpoint.pod.version);
     // The pod's own Date header is passed through, as Envoy does.

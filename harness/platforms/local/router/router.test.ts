@@ -94,7 +94,7 @@ interface Answer {
   body: string;
 }
 
-describe("mesh router", () => {
+describe.each(["native", "undici"] as const)("mesh router (%s upstream client)", (upstreamClient) => {
   let upstreams: Upstream[];
   let pods: RouterPod[];
   let store: MetricsStore;
@@ -120,7 +120,7 @@ describe("mesh router", () => {
   });
 
   async function start(mesh: MeshConfig, seed = 7): Promise<RouterHandle> {
-    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, random: seeded(seed), onRequest: (e) => events.push(e) });
+    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, random: seeded(seed), onRequest: (e) => events.push(e), upstreamClient });
     router.setMesh(mesh);
     return router;
   }
@@ -210,7 +210,7 @@ describe("mesh router", () => {
   it("records DC and asks no pod when the client leaves during a fault delay", async () => {
     let recorded!: (event: RouterRequestEvent) => void;
     const event = new Promise<RouterRequestEvent>((resolve) => (recorded = resolve));
-    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, onRequest: (e) => recorded(e) });
+    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, onRequest: (e) => recorded(e), upstreamClient });
     router.setMesh(meshWith([{ fault: { delay: { fixedDelay: "50ms", percentage: { value: 100 } } }, route: [to("stable")] }]));
     const socket = connect(router.port, "127.0.0.1");
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
@@ -292,7 +292,7 @@ describe("mesh router", () => {
   });
 
   it("routes nothing before setMesh", async () => {
-    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods });
+    router = await startRouter({ store, clock: { now: () => scenarioNow }, pods: () => pods, upstreamClient });
     expect(await send()).toEqual({ status: 404, version: "none", body: "" });
   });
 

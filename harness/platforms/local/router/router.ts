@@ -10,13 +10,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Pool } from "undici";
 import { compileRoutes, pickEndpoint, routeRequest, type MeshRoutes, type RouteDecision } from "../../../controllers/mesh/index.js";
 import type { MetricsStore } from "../../../metrics/store.js";
 import type { MeshConfig } from "../../data-plane.js";
 import { EndpointCache, type RouterEndpoint, type RouterPod } from "./endpoint-cache.js";
 import { LOCAL_REPLY_BODY, NO_VERSION, responseFlags, writeLocalReply, type RouterFlag } from "./local-reply.js";
 import { ProxyExchange, forwardedHeaders, requestHasBody, type ExchangeOutcome } from "./proxy-exchange.js";
+import { createUpstream, type Upstream, type UpstreamClientKind } from "./upstreams.js";
 import { BOTH_REPORTERS, BatchedIstioRecorder, SOURCE_REPORTER_ONLY, type RequestLabels } from "./request-metrics.js";
 
 /** Istio's source_workload of every request the router carries: the built-in load generator. */
@@ -51,6 +51,8 @@ export interface RouterOptions {
   /** Port on 127.0.0.1; default a free one. */
   port?: number;
   podRefreshWallMs?: number;
+  /** HTTP client towards the pods: the native keep-alive client (default, lower overhead) or undici. */
+  upstreamClient?: UpstreamClientKind;
 }
 
 export interface RouterHandle {
@@ -95,8 +97,9 @@ const UNKNOWN_SERVICE: ServiceLabels = { destinationService: UNKNOWN, destinatio
 class MeshRouter {
   private mesh: ActiveMesh | undefined;
   private readonly serviceLabels = new Map<string, ServiceLabels>();
-  private readonly pools = new Map<string, Pool>();
-  private readonly retiringPools = new Set<Promise<void>>();
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly retiringUpstreams = new Set<Upstream>();
+  private readonly upstreamKind: UpstreamClientKind;
   private readonly delayTimers = new Set<NodeJS.Timeout>();
   private readonly random: () => number;
   private readonly endpoints: EndpointCache;
@@ -108,9 +111,10 @@ class MeshRouter {
 
   constructor(private readonly options: RouterOptions) {
     this.random = options.random ?? Math.random;
+    this.upstreamKind = options.upstreamClient ?? "native";
     this.recorder = new BatchedIstioRecorder(options.store);
-    this.endpoints = new EndpointCache(options.pods, options.podRefreshWallMs ?? DEFAULT_POD_REFRESH_WALL_MS, () => performance.now(), (origins) =>
-      this.retireGonePools(origins),
+    this.endpoints = new EndpointCache(options.pods, options.podRefreshWallMs ?? DEFAULT_POD_REFRESH_WALL_MS, () => performance.now(), (addresses) =>
+      this.retireGoneUpstreams(addresses),
     );
     this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
     this.metricsTimer = setInterval(() => this.flushAheadOfScrape(), METRICS_TIMER_WALL_MS);
@@ -143,9 +147,10 @@ class MeshRouter {
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await serverClosed;
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all([...pools.map((pool) => pool.destroy()), ...this.retiringPools]);
+    const upstreams = [...this.upstreams.values(), ...this.retiringUpstreams];
+    this.upstreams.clear();
+    this.retiringUpstreams.clear();
+    await Promise.all(upstreams.map((upstream) => upstream.destroy()));
     this.recorder.flush();
   }
 
@@ -168,26 +173,23 @@ class MeshRouter {
     }
   }
 
-  private retireGonePools(origins: ReadonlySet<string>): void {
-    for (const [origin, pool] of this.pools) {
-      if (origins.has(origin)) continue;
-      this.pools.delete(origin);
-      const retired = pool.close().catch(() => undefined);
-      this.retiringPools.add(retired);
-      void retired.then(() => this.retiringPools.delete(retired));
+  private retireGoneUpstreams(addresses: ReadonlySet<string>): void {
+    for (const [address, upstream] of this.upstreams) {
+      if (addresses.has(address)) continue;
+      this.upstreams.delete(address);
+      upstream.close();
+      // Kept until close(), which destroys whatever a slow in-flight request still holds.
+      this.retiringUpstreams.add(upstream);
     }
   }
 
-  private poolFor(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      // No undici headers/body timeouts: Istio disables Envoy's default route timeout, so only a
-      // VirtualService timeout (applied by ProxyExchange) ends a slow request; this also saves two
-      // timer updates per request.
-      pool = new Pool(origin, { keepAliveTimeout: 30_000, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
-      this.pools.set(origin, pool);
+  private upstreamFor(address: string): Upstream {
+    let upstream = this.upstreams.get(address);
+    if (!upstream) {
+      upstream = createUpstream(this.upstreamKind, address);
+      this.upstreams.set(address, upstream);
     }
-    return pool;
+    return upstream;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -264,7 +266,7 @@ class MeshRouter {
     const exchange = new ProxyExchange(req, res, started, endpoint, context, this.onExchangeDone);
     res.once("close", exchange.onClientClose);
     if (timeoutMs !== undefined) exchange.startTimeout(timeoutMs);
-    this.poolFor(endpoint.origin).dispatch(
+    this.upstreamFor(endpoint.address).dispatch(
       {
         path: req.url ?? "/",
         method: req.method ?? "GET",
