@@ -154,7 +154,9 @@ function emptyStatus(): TwinStatus {
   };
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+// Plain JSON data only (no Dates, Maps or undefined that matters): JSON round-trips are several
+// times faster than structuredClone here, and the twin clones its status on every reconcile.
+const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 function isCompleted(phase: AnalysisPhase | ""): boolean {
   return phase === "Successful" || phase === "Failed" || phase === "Error" || phase === "Inconclusive";
@@ -224,8 +226,16 @@ export class RolloutControllerTwin {
     return this.state.rollout.metadata?.name ?? "rollout";
   }
 
+  private specCache: { source: IRollout["spec"]; paused: boolean; value: IRollout["spec"] } | undefined;
+
+  /** spec with spec.paused as the user last set it; cached because reconcile reads it often. */
   private get spec(): IRollout["spec"] {
-    return { ...this.state.rollout.spec, paused: this.state.specPaused };
+    const source = this.state.rollout.spec;
+    const cached = this.specCache;
+    if (cached && cached.source === source && cached.paused === this.state.specPaused) return cached.value;
+    const value = { ...source, paused: this.state.specPaused };
+    this.specCache = { source, paused: this.state.specPaused, value };
+    return value;
   }
 
   // ---- user operations (kubectl argo rollouts patches) ----

@@ -28,13 +28,21 @@ export class IstioAggregator {
     this.nextScrapeMs = store.scrapeOffsetMs;
   }
 
-  record(kind: RequestKind, durationMs: number, atMs: number): void {
+  /**
+   * One request of the kind `key` names (the caller's own identity for a kind of request: same
+   * destination, code and flags); `describe` builds its labels the first time the kind is seen.
+   */
+  record(key: string, describe: () => RequestKind, durationMs: number, atMs: number): void {
     if (atMs >= this.nextScrapeMs) this.flush();
     while (this.nextScrapeMs <= atMs) this.nextScrapeMs += this.store.scrapeIntervalMs;
-    const key = `${kind.destinationService}|${kind.destinationWorkload}|${kind.destinationVersion}|${kind.responseCode}|${kind.responseFlags}|${(kind.reporters ?? []).join(",")}`;
     let entry = this.pending.get(key);
     if (!entry) {
-      entry = this.known.get(key) ?? { kind, series: this.seriesOf(kind), count: 0, sumMs: 0, bucketCounts: ISTIO_DURATION_BUCKETS_MS.map(() => 0) };
+      let known = this.known.get(key);
+      if (!known) {
+        const kind = describe();
+        known = { kind, series: this.seriesOf(kind), count: 0, sumMs: 0, bucketCounts: ISTIO_DURATION_BUCKETS_MS.map(() => 0) };
+      }
+      entry = known;
       this.known.set(key, entry);
       this.pending.set(key, entry);
     }

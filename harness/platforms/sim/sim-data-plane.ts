@@ -16,6 +16,7 @@ import { IstioAggregator } from "./istio-aggregator.js";
 import { SimKubelet } from "./sim-pods.js";
 
 const SOURCE_WORKLOAD = "canary-lab-load";
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Istio names a workload after its owner, dropping the ReplicaSet's pod-template hash. */
 export function workloadOf(replicaSet: string): string {
@@ -133,8 +134,8 @@ export class SimDataPlane implements DataPlane {
   }
 
   private serve(arrival: ScheduledArrival, at: number): void {
-    const headers: Record<string, string> = { ...(arrival.request.headers ?? {}) };
-    if (arrival.segment) headers[arrival.segment.header.toLowerCase()] = arrival.segment.value;
+    let headers = arrival.request.headers ?? NO_HEADERS;
+    if (arrival.segment) headers = { ...headers, [arrival.segment.header.toLowerCase()]: arrival.segment.value };
     const segment = arrival.segment?.name ?? "default";
     const timeoutMs = this.load.timeoutMs;
     const routes = this.routes;
@@ -148,36 +149,33 @@ export class SimDataPlane implements DataPlane {
       this.recorder.record({ atMs: at, version: "none", segment, status, latencyMs: "delayMs" in decision ? (decision.delayMs ?? 0) : 0, failed: status >= 400 });
       return;
     }
+    const host = decision.destination.host;
     const endpoint = pickEndpoint(this.endpoints(routes, decision.destination, decision.subsetLabels), this.random) as (MeshPodView & { pod: PlatformPod }) | undefined;
-    const kind = {
-      sourceWorkload: SOURCE_WORKLOAD,
-      destinationService: decision.destination.host,
-      destinationServiceName: decision.destination.host.split(".")[0],
-      requestProtocol: "http",
-    };
+    const service = { sourceWorkload: SOURCE_WORKLOAD, destinationService: host, destinationServiceName: host.split(".")[0], requestProtocol: "http" };
     if (!endpoint) {
-      this.aggregator.record({ ...kind, destinationWorkload: "unknown", responseCode: 503, responseFlags: "UH", reporters: ["source"] }, 0, at);
+      this.aggregator.record(`${host}||503|UH`, () => ({ ...service, destinationWorkload: "unknown", responseCode: 503, responseFlags: "UH", reporters: ["source"] }), 0, at);
       this.recorder.record({ atMs: at, version: "none", segment, status: 503, latencyMs: decision.delayMs ?? 0, failed: true });
       return;
     }
     const pod = endpoint.pod;
-    const destination = { ...kind, destinationWorkload: workloadOf(pod.replicaSet), destinationVersion: pod.labels.version, destinationApp: pod.labels.app };
+    const destination = () => ({ ...service, destinationWorkload: workloadOf(pod.replicaSet), destinationVersion: pod.labels.version, destinationApp: pod.labels.app });
     const delayMs = decision.delayMs ?? 0;
     if (this.kubelet.isFrozen(pod.name)) {
-      this.aggregator.record({ ...destination, responseCode: 0, responseFlags: "DC", reporters: ["source"] }, timeoutMs, at);
+      this.aggregator.record(`${host}|${pod.replicaSet}|0|DC`, () => ({ ...destination(), responseCode: 0, responseFlags: "DC", reporters: ["source"] }), timeoutMs, at);
       this.recorder.record({ atMs: at, version: pod.version, segment, status: 0, latencyMs: timeoutMs, failed: true });
       return;
     }
     if (this.kubelet.serve(pod.name, at) === "oom") {
-      this.aggregator.record({ ...destination, responseCode: 503, responseFlags: "UC" }, delayMs, at);
+      this.aggregator.record(`${host}|${pod.replicaSet}|503|UC`, () => ({ ...destination(), responseCode: 503, responseFlags: "UC" }), delayMs, at);
       this.recorder.record({ atMs: at, version: pod.version, segment, status: 503, latencyMs: delayMs, failed: true });
       return;
     }
-    const profile = this.kubelet.profileOf(pod.name) ?? parseProfile({ version: pod.version });
-    const outcome = sampleOutcome(profile, segmentMatches(profile, { headers }), this.random);
+    const profile = this.kubelet.profileOf(pod.name)!;
+    const outcome = sampleOutcome(profile, profile.segment !== undefined && segmentMatches(profile, { headers }), this.random);
     const latencyMs = outcome.latencyMs + delayMs;
-    this.aggregator.record({ ...destination, responseCode: outcome.status }, latencyMs, at);
+    const code = outcome.status;
+    this.aggregator.record(`${host}|${pod.replicaSet}|${code}|`, () => ({ ...destination(), responseCode: code }), latencyMs, at);
     const timedOut = latencyMs > timeoutMs;
-    this.recorder.record({ atMs: at, version: pod.version, segment, status: timedOut ? 0 : outcome.status, latencyMs: Math.min(latencyMs, timeoutMs), failed: timedOut || outcome.status >= 500 });
+    this.recorder.record({ atMs: at, version: pod.version, segment, status: timedOut ? 0 : code, latencyMs: Math.min(latencyMs, timeoutMs), failed: timedOut || code >= 500 });
   }
 }

@@ -14,6 +14,8 @@ interface Run {
   name: string;
   kind: AnalysisKind;
   twin: AnalysisRunTwin | undefined;
+  /** A terminate() was asked for: reconcile at once even if no measurement is due. */
+  terminating?: boolean;
   /** Set when the run could not even start (unknown template): upstream marks it Error. */
   setupError?: string;
   status: AnalysisRunStatus | undefined;
@@ -69,13 +71,21 @@ export class AnalysisRunner implements AnalysisPort {
   }
 
   terminate(name: string): void {
-    this.runs.get(name)?.twin?.terminate();
+    const run = this.runs.get(name);
+    if (!run?.twin) return;
+    run.twin.terminate();
+    run.terminating = true;
   }
 
   /** Take every measurement due now (the AnalysisRun controller's reconcile), then report what changed. */
   async reconcileAll(nowMs: number): Promise<void> {
     for (const run of this.runs.values()) {
       if (!run.twin) continue;
+      // The controller requeues a run for its next measurement; nothing changes before then.
+      const next = run.status?.nextReconcileAtMs;
+      const finished = run.status !== undefined && ["Successful", "Failed", "Error", "Inconclusive"].includes(run.status.phase) && !run.terminating;
+      if (finished || (run.status !== undefined && !run.terminating && (next === undefined || nowMs < next))) continue;
+      run.terminating = false;
       run.status = await run.twin.reconcile(nowMs);
       this.report(run, nowMs);
     }

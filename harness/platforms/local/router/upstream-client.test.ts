@@ -166,6 +166,18 @@ describe("UpstreamPool keep-alive", () => {
 });
 
 describe("UpstreamPool request bodies", () => {
+  it("does not reuse a connection whose pod answered before the request body was sent", async () => {
+    const { port, connections } = await rawUpstream((_head, socket) => socket.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n"));
+    const pool = poolFor(port);
+    const unfinished = new PassThrough();
+    const early = exchange(pool, { method: "POST", headers: ["host", "pod", "content-length", "100"], body: unfinished as unknown as IncomingMessage });
+    unfinished.write("partial");
+    expect(await early).toMatchObject({ status: 413 });
+    expect(await exchange(pool)).toMatchObject({ status: 413 });
+    expect(connections()).toBe(2);
+    unfinished.end();
+  });
+
   async function echoServer(): Promise<number> {
     const server = createHttpServer((req: IncomingMessage, res) => {
       let body = "";

@@ -2,10 +2,10 @@
 // to its local pod: HTTP/1.1 keep-alive connections per upstream host, one request at a time on
 // each, response framing by Content-Length, chunked encoding or connection close (RFC 9112 §6).
 //
-// Why not undici: measured on this router's workload, a bare node:http + undici proxy costs
-// ~51 CPU µs per request and this client ~38 µs, against HAProxy's ~21 µs; the "half of HAProxy
-// on one core" goal is out of reach with undici's per-request machinery (request validation,
-// wasm parser callbacks, timers). The pods are the project's own node:http fixture app, so the
+// Why not undici: measured on this router's workload (bench/router.bench.ts and a bare proxy), a
+// node:http + undici proxy costs ~51 CPU µs per request and the same with this client ~38 µs,
+// against HAProxy's ~20 µs; the router with this client ~45 µs, with undici ~55 µs. undici's
+// per-request machinery (request validation, wasm parser callbacks, timers) is most of the gap. The pods are the project's own node:http fixture app, so the
 // subset of HTTP/1.1 needed here is small and known. undici stays available (RouterOptions).
 import { connect, type Socket } from "node:net";
 import type { IncomingMessage } from "node:http";
@@ -51,6 +51,8 @@ class Connection {
   private line = "";
   private keepAlive = true;
   private receivedAny = false;
+  /** The request body is still being sent: the connection cannot take another request yet. */
+  private sendingBody = false;
   reused = false;
   idleSince = 0;
   keepAliveMs = DEFAULT_KEEP_ALIVE_MS;
@@ -102,6 +104,7 @@ class Connection {
 
   private pipeBody(body: IncomingMessage, chunked: boolean): void {
     const socket = this.socket;
+    this.sendingBody = true;
     body.on("data", (chunk: Buffer) => {
       if (socket.destroyed) return;
       const ok = chunked ? socket.write(`${chunk.length.toString(16)}\r\n`, "latin1") && socket.write(chunk) && socket.write("\r\n", "latin1") : socket.write(chunk);
@@ -111,6 +114,7 @@ class Connection {
       }
     });
     body.on("end", () => {
+      this.sendingBody = false;
       if (chunked && !socket.destroyed) socket.write("0\r\n\r\n", "latin1");
     });
   }
@@ -283,7 +287,8 @@ class Connection {
     this.handler = undefined;
     this.request = undefined;
     this.state = "idle";
-    if (rest.length > 0) this.keepAlive = false;
+    // Leftover bytes, or a pod that answered before reading the whole body: not reusable.
+    if (rest.length > 0 || this.sendingBody) this.keepAlive = false;
     handler.onComplete();
     if (this.keepAlive && !this.socket.destroyed) this.pool.release(this);
     else this.socket.destroy();
