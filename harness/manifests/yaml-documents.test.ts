@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../input-error.js";
 import { formatKeyPath, parseYamlText } from "./yaml-documents.js";
-import { argoPauseDurationSeconds, parseGoDurationMs } from "./go-duration.js";
 
 const text = `# comment
 apiVersion: apps/v1
@@ -50,24 +49,3 @@ describe("parseYamlText", () => {
   });
 });
 
-describe("Go durations", () => {
-  it.each([
-    ["30s", 30_000],
-    ["1m30s", 90_000],
-    ["1.5h", 5_400_000],
-    ["300ms", 300],
-    ["0", 0],
-    ["-2m", -120_000],
-  ])("%s = %d ms", (input, ms) => expect(parseGoDurationMs(input)).toBe(ms));
-
-  it.each(["", "10", "1d", "s", "1m 2s"])("rejects %j as Go does", (input) => expect(parseGoDurationMs(input)).toBeUndefined());
-
-  it("reads Argo pause durations: integers are seconds, bad strings are -1", () => {
-    expect(argoPauseDurationSeconds(45)).toBe(45);
-    expect(argoPauseDurationSeconds("45")).toBe(45);
-    expect(argoPauseDurationSeconds("1m")).toBe(60);
-    expect(argoPauseDurationSeconds("1500ms")).toBe(1);
-    expect(argoPauseDurationSeconds("soon")).toBe(-1);
-    expect(argoPauseDurationSeconds(undefined)).toBeUndefined();
-  });
-});

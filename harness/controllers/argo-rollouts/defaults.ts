@@ -3,6 +3,7 @@
 // HasExplicitAbortScaleDownDelay, GetProgressDeadlineSecondsOrDefault), utils/replicaset/replicaset.go
 // (resolveFenceposts, MaxSurge, MaxUnavailable), utils/weightutil/weight.go (MaxTrafficWeight) and
 // pkg/apis/rollouts/v1alpha1/types.go (RolloutPause.DurationSeconds).
+import { parseGoDurationMs } from "../shared/go-duration.js";
 import type { RolloutLike } from "./rollout-view.js";
 
 export const DEFAULT_REPLICAS = 1;
@@ -128,27 +129,13 @@ export function hasExplicitAbortScaleDownDelay(ro: RolloutLike): boolean {
   return wasSet && seconds !== null;
 }
 
-const GO_DURATION_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
 /** Go time.ParseDuration, in seconds; undefined when Go would return an error. */
 export function parseGoDurationSeconds(text: string): number | undefined {
-  let s = text;
-  let sign = 1;
-  if (s.startsWith("-") || s.startsWith("+")) {
-    if (s[0] === "-") sign = -1;
-    s = s.slice(1);
+  try {
+    return parseGoDurationMs(text) / 1000;
+  } catch {
+    return undefined;
   }
-  if (s === "0") return 0;
-  if (s === "") return undefined;
-  let total = 0;
-  const part = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (s.length > 0) {
-    const m = part.exec(s);
-    if (!m || m[1] === undefined || m[2] === undefined) return undefined;
-    total += Number.parseFloat(m[1]) * (GO_DURATION_UNITS[m[2]] ?? Number.NaN);
-    s = s.slice(m[0].length);
-  }
-  return Number.isFinite(total) ? sign * total : undefined;
 }
 
 /**

@@ -25,21 +25,6 @@ export function parseIntOrPercent(value: IntOrString): { kind: "int" | "percent"
   return match ? { kind: "percent", amount: Number(match[1]) } : { kind: "invalid" };
 }
 
-/** Mirrors k8s.io/kubernetes pkg/apis/apps/validation ValidatePositiveIntOrPercent + IsNotMoreThan100Percent. */
-export function validateIntOrPercent(keyPath: KeyPath, value: IntOrString, { max100 }: { max100: boolean }): SemanticProblem[] {
-  const parsed = parseIntOrPercent(value);
-  if (!parsed) return [];
-  if (parsed.kind === "invalid") return [invalid(keyPath, value, "must be an integer or percentage (e.g '5%')")];
-  if (parsed.amount < 0) return [invalid(keyPath, value, "must be greater than or equal to 0")];
-  if (max100 && parsed.kind === "percent" && parsed.amount > 100) return [invalid(keyPath, value, "must not be greater than 100%")];
-  return [];
-}
-
-export function isZeroIntOrPercent(value: IntOrString): boolean {
-  const parsed = parseIntOrPercent(value);
-  return parsed !== undefined && parsed.kind !== "invalid" && parsed.amount === 0;
-}
-
 export function labelsMatchSelector(selector: { matchLabels?: Record<string, string> } | undefined, labels: Record<string, string> | undefined): boolean {
   return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v);
 }

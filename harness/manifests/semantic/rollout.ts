@@ -2,7 +2,7 @@
 // ValidateRolloutStrategy{Canary,BlueGreen}, invalidMaxSurgeMaxUnavailable, hasMultipleStepsType,
 // with the controller's own messages (the controller refuses such a Rollout with InvalidSpec).
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
-import { argoPauseDurationSeconds } from "../go-duration.js";
+import { pauseDurationSeconds } from "../../controllers/argo-rollouts/defaults.js";
 import { invalid, labelsMatchSelector, parseIntOrPercent, required, type SemanticProblem } from "./problems.js";
 
 export const ROLLOUT_MESSAGES = {
@@ -112,8 +112,8 @@ function validateCanary(canary: CanaryStrategy): SemanticProblem[] {
     if (step.setWeight !== undefined && (step.setWeight < 0 || step.setWeight > maxWeight)) {
       problems.push(invalid([...stepPath, "setWeight"], step.setWeight, ROLLOUT_MESSAGES.invalidSetWeight(maxWeight)));
     }
-    const pauseSeconds = argoPauseDurationSeconds(step.pause?.duration as number | string | undefined);
-    if (pauseSeconds !== undefined && pauseSeconds < 0) {
+    const pauseSeconds = pauseDurationSeconds(step.pause?.duration as number | string | undefined);
+    if (pauseSeconds < 0) {
       problems.push(invalid([...stepPath, "pause", "duration"], pauseSeconds, ROLLOUT_MESSAGES.invalidDuration));
     }
     if (step.setCanaryScale !== undefined && !routing) {

@@ -14,7 +14,7 @@ describe("Deployment rules (apps/validation)", () => {
     [{ rollingUpdate: { maxSurge: "0%", maxUnavailable: "0%" } }, 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `maxSurge` is 0'],
     [{ rollingUpdate: { maxUnavailable: "150%" } }, 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%'],
     [{ rollingUpdate: { maxSurge: -1 } }, "spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0"],
-    [{ rollingUpdate: { maxSurge: "two" } }, "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"two\": must be an integer or percentage (e.g '5%')"],
+    [{ rollingUpdate: { maxSurge: "two" } }, "spec.strategy.rollingUpdate.maxSurge: Invalid value: \"two\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"],
     [{ type: "Recreate", rollingUpdate: { maxSurge: 1 } }, "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"],
   ])("%j is refused", (strategy, expected) => {
     expect(messages(validateDeployment(deployment(strategy)))).toEqual([expected]);
