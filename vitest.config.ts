@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["harness/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["harness/**/*.test.ts", "fixtures/**/*.test.ts", "test/**/*.test.ts"],
     // Tests are pure logic or spawn the built CLI; none waits on wall time for a controller.
     testTimeout: 30_000,
   },
