@@ -183,6 +183,9 @@ class ReleasingHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
     this.inner.onResponseError?.(controller, error);
-    this.release();
+    // undici errors every queued request of a failed connection in one synchronous loop and then
+    // asserts the client is empty; dispatching the next arrival on it from inside that loop trips
+    // the assertion (a crash). Hand the connection back once undici has finished.
+    queueMicrotask(() => this.release());
   }
 }

@@ -126,6 +126,17 @@ describe("startLoad against a local node:http server", () => {
     expect(summary.byVersion.unknown?.requests).toBe(10);
   });
 
+  it("survives refused connections while arrivals queue for connections (undici re-entrancy)", async () => {
+    // Regression: handing a queued arrival to a connection inside undici's connect-error loop
+    // crashed the process with `assert(client[kSize] === 0)`.
+    const closed = await startTestServer();
+    const url = closed.url;
+    await closed.close();
+    const summary = await startLoad({ target: url, profile: profile({ rate: 4000, durationSeconds: 0.5, maxInFlight: 4000 }), random: seededRandom(5) }).done;
+    expect(summary.sent + summary.droppedByDriver).toBe(2000);
+    expect(summary.total.transportErrors["connection-refused"]).toBe(summary.sent);
+  });
+
   it("counts a server that hangs up as a connection reset", async () => {
     const target = await server((req) => req.socket.destroy());
     const summary = await startLoad({ target: target.url, profile: profile({ rate: 20, durationSeconds: 0.5 }), random: seededRandom(3) }).done;
