@@ -125,7 +125,7 @@ function numbersTable(comparison: ComparisonReport): string {
   );
   return [
     `<h2 id="numbers">The numbers</h2>`,
-    `<p class="muted"><strong>Time to detect</strong>: from the candidate's first user request to the rollback decision. ` +
+    `<p class="muted"><strong>Time to detect</strong>: from the update to the candidate (the rollout's start) to the rollback decision. ` +
       `<strong>Time to restore</strong>: from that decision until the candidate gets no more traffic. ` +
       `<strong>Failed requests</strong>: user requests that failed during the rollout (share of all requests). ` +
       `<strong>p95 / p99</strong>: latency 95% / 99% of requests stayed under. <strong>Peak extra pods</strong>: most pods running above the desired count (resource cost). ` +
@@ -185,7 +185,7 @@ function runSection(run: RunReport): string {
     expected === undefined ? "no expectation" : expected === run.verdict.outcome ? `expected ${expected}` : `expected ${expected}, got ${run.verdict.outcome}`;
 
   const intro = [
-    run.scenario.description ? `${esc(run.scenario.description)}. ` : "",
+    run.scenario.description ? `${esc(run.scenario.description.replace(/\.$/, ""))}. ` : "",
     `Update from <strong style="color:${colorOf(run.versions.stable)}">${esc(run.versions.stable)}</strong> (stable) to `,
     `<strong style="color:${colorOf(run.versions.candidate)}">${esc(run.versions.candidate)}</strong> (candidate) with <code>${esc(run.strategy.id)}</code>.`,
   ].join("");

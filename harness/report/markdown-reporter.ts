@@ -21,7 +21,7 @@ export const MARKDOWN_REPORT_FILE = "report.md";
 const LEGEND =
   "Each row is one rollout strategy run against one scenario (a stable version updated to the candidate version shown). " +
   "**Verdict** is what the strategy did — ✓ when it matched the scenario's expectation, ✗ when it did not. " +
-  "**Time to detect** runs from the candidate's first user request to the rollback decision; " +
+  "**Time to detect** runs from the update to the candidate (the rollout's start) to the rollback decision; " +
   "**time to restore** from that decision until the candidate receives no traffic. " +
   "**Failed requests** are user requests that failed during the rollout (count and share of all requests), " +
   "**p95 / p99** the latency users saw during the rollout, and **peak extra pods** the most pods running above the desired replica count (resource cost).";
