@@ -80,6 +80,11 @@ export interface DataPlane {
   deletePod(name: string): void;
   pods(): PlatformPod[];
   setMesh(config: MeshConfig): void;
+  /**
+   * Changes whenever something a controller watches changes (a pod created, deleted, ready or not):
+   * controllers reconcile on such events and on their own requeue times, as watch-driven ones do.
+   */
+  podGeneration(): number;
   /** Begin (or, with false, stop) sending user traffic to the entry host. */
   setLoad(running: boolean): void;
   /** Let scenario time pass until atMs: the sim simulates it, local waits for it. */

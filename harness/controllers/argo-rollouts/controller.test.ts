@@ -94,7 +94,7 @@ describe("canary step machine", () => {
     twin.updateTemplate("v2");
     const { last } = settle(twin);
     expect(last.status.message).toBe("CanaryPauseStep");
-    expect(last.requeueAfterMs).toBe(60_000);
+    expect(last.requeueAfterMs).toBe(60_001); // just past the expiry, when the step counts as complete
     clock.advance(60_000);
     expect(settle(twin).last.status.currentStepIndex).toBe(1); // not yet: needs strictly after
     clock.advance(1);

@@ -749,7 +749,9 @@ export class RolloutControllerTwin {
     }
     if (step.pause.duration === undefined || step.pause.duration === null) return;
     const expires = cond.startTime + pauseDurationSeconds(step.pause.duration) * 1000;
-    if (expires > ctx.now) ctx.requeue.push(expires - ctx.now);
+    // The step completes once now is strictly past expiry (completedCurrentCanaryStep); the real
+    // controller wakes a little after its requeue time, so ask for just past it.
+    if (expires >= ctx.now) ctx.requeue.push(expires - ctx.now + 1);
   }
 
   private completedCurrentCanaryStep(ctx: Ctx): boolean {

@@ -136,6 +136,13 @@ export class LocalDataPlane implements DataPlane {
     return pods;
   }
 
+  private generation = 0;
+
+  /** Real processes change between any two looks: every tick is a possible event. */
+  podGeneration(): number {
+    return this.generation;
+  }
+
   private routerPods() {
     return this.pods().map((p) => ({ name: p.name, replicaSet: p.replicaSet, version: p.version, labels: p.labels, ready: p.ready && !p.deleting, address: (p as PlatformPod & { address?: string }).address }));
   }
@@ -169,6 +176,7 @@ export class LocalDataPlane implements DataPlane {
     const waitMs = this.clock.toWallMs(atMs - this.clock.now());
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     this.podsCache = undefined;
+    this.generation += 1;
     this.router?.invalidatePods();
     this.recorder?.flushUntil(this.clock.now());
   }

@@ -69,6 +69,10 @@ export class SimDataPlane implements DataPlane {
     return this.kubelet.list();
   }
 
+  podGeneration(): number {
+    return this.kubelet.generation;
+  }
+
   setMesh(config: MeshConfig): void {
     this.routes = compileRoutes({ virtualServices: config.virtualServices, destinationRules: config.destinationRules, services: config.services });
     this.endpointCacheKey = "";

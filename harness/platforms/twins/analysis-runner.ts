@@ -77,6 +77,18 @@ export class AnalysisRunner implements AnalysisPort {
     run.terminating = true;
   }
 
+  /** The earliest time a run needs reconciling (a measurement is due, or a terminate is pending). */
+  nextDueAtMs(nowMs: number): number | undefined {
+    let next: number | undefined;
+    for (const run of this.runs.values()) {
+      if (!run.twin) continue;
+      const finished = run.status !== undefined && ["Successful", "Failed", "Error", "Inconclusive"].includes(run.status.phase);
+      const due = run.status === undefined || run.terminating ? nowMs : finished ? undefined : run.status.nextReconcileAtMs;
+      if (due !== undefined && (next === undefined || due < next)) next = due;
+    }
+    return next;
+  }
+
   /** Take every measurement due now (the AnalysisRun controller's reconcile), then report what changed. */
   async reconcileAll(nowMs: number): Promise<void> {
     for (const run of this.runs.values()) {

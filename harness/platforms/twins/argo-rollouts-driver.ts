@@ -36,6 +36,7 @@ export class ArgoRolloutsDriver implements StrategyDriver {
   private lastStep: number | null = null;
   private decided: DriverDecision | undefined;
   private updated = false;
+  private wakeAtMs: number | undefined;
   private lastRoutingInputs = "";
 
   constructor(
@@ -85,6 +86,14 @@ export class ArgoRolloutsDriver implements StrategyDriver {
     );
     this.applyServicesAndRouting(result);
     this.report(result, nowMs);
+    // The controller's own status update is a watch event: after any change it reconciles again.
+    const changed = result.events.length > 0;
+    const requeue = result.requeueAfterMs === undefined ? undefined : nowMs + result.requeueAfterMs;
+    this.wakeAtMs = minDefined(changed ? nowMs + 1 : undefined, requeue, this.analysis.nextDueAtMs(nowMs));
+  }
+
+  nextWakeAtMs(): number | undefined {
+    return this.wakeAtMs;
   }
 
   stableIsServing(): boolean {
@@ -200,6 +209,12 @@ export class ArgoRolloutsDriver implements StrategyDriver {
   private twinUpdated(): boolean {
     return this.updated;
   }
+}
+
+export function minDefined(...values: Array<number | undefined>): number | undefined {
+  let min: number | undefined;
+  for (const v of values) if (v !== undefined && (min === undefined || v < min)) min = v;
+  return min;
 }
 
 export function describeCanaryStep(step: object): string {

@@ -60,10 +60,20 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
 
   const phase = (name: RunPhase, status: "started" | "finished" | "failed", detail?: string) => timeline.emit({ type: "phase", at: now, phase: name, status, detail });
 
+  // Like watch-driven controllers, the drivers reconcile when a pod changes, when they asked to be
+  // woken (a requeue), or when the harness changed something (deploy, update): not on every tick.
+  let lastGeneration = -1;
+  let forceTick = true;
   const step = async () => {
     if (signal.aborted) throw new Interrupted();
     now += tickMs;
     await dataPlane.advanceTo(now);
+    const generation = dataPlane.podGeneration();
+    const wake = driver.nextWakeAtMs();
+    const due = forceTick || generation !== lastGeneration || (wake !== undefined && now >= wake);
+    if (!due) return;
+    forceTick = false;
+    lastGeneration = generation;
     await driver.tick(now);
     const byVersion: Record<string, { ready: number; total: number }> = {};
     for (const pod of dataPlane.pods()) {
@@ -90,6 +100,7 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
   try {
     phase("deploy-stable", "started");
     driver.deployStable(now);
+    forceTick = true;
     const deployDeadline = now + (options.deployTimeoutMs ?? 600_000);
     while (!driver.stableIsServing()) {
       await step();
@@ -110,6 +121,7 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
     const updateAtMs = now;
     dataPlane.traffic.startCounting(now);
     driver.updateToCandidate(now);
+    forceTick = true;
     phase("update", "finished");
 
     phase("observe", "started");

@@ -8,6 +8,7 @@ import { milliValue } from "../../controllers/hpa/quantity.js";
 import type { OperatorPlan } from "../../scenario/operator-plan.js";
 import type { Timeline } from "../../timeline/events.js";
 import { OperatorGate } from "./operator-gate.js";
+import { minDefined } from "./argo-rollouts-driver.js";
 import type { DataPlane } from "../data-plane.js";
 import { podTemplateOf, type ClusterObjects } from "./cluster-objects.js";
 import { ReplicaSetPodSync, toPodView } from "./replicaset-pods.js";
@@ -106,6 +107,9 @@ export class DeploymentDriver implements StrategyDriver {
       this.timeline.emit({ type: "rollout-status", at: nowMs, phase: `${condition.type}=${condition.status}`, message: `${condition.reason}: ${condition.message}` });
     }
     if (this.updated) await this.operate(result, nowMs);
+    const changed = result.events.length > 0 || result.actions.length > 0;
+    const requeue = result.requeueAfterMs === undefined ? undefined : nowMs + result.requeueAfterMs;
+    this.wakeAtMs = minDefined(changed ? nowMs + 1 : undefined, requeue, this.hpa ? this.nextHpaSyncAt : undefined, this.gate && this.updated && !this.decided ? this.gate.nextCheckAtMs : undefined);
   }
 
   /** The operator: undo on ProgressDeadlineExceeded; then decide once the Deployment settles. */
@@ -135,6 +139,11 @@ export class DeploymentDriver implements StrategyDriver {
   }
 
   private gateStarted: number | undefined;
+  private wakeAtMs: number | undefined;
+
+  nextWakeAtMs(): number | undefined {
+    return this.wakeAtMs;
+  }
 
   private undo(nowMs: number, reason: string): void {
     const undo = this.twin.undo(nowMs);

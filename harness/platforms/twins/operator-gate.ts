@@ -48,6 +48,10 @@ export class OperatorGate {
     return this.failures > this.gate.failureLimit;
   }
 
+  get nextCheckAtMs(): number | undefined {
+    return this.nextCheckAt;
+  }
+
   get failedChecks(): number {
     return this.failures;
   }

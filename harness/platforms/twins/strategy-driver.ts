@@ -21,6 +21,11 @@ export interface StrategyDriver {
   updateToCandidate(nowMs: number): void;
   /** One reconcile of every controller involved. */
   tick(nowMs: number): Promise<void>;
+  /**
+   * When the controllers must reconcile again even if no pod changes (a requeue: pause end,
+   * analysis measurement, deadline, HPA sync); undefined when only pod changes matter.
+   */
+  nextWakeAtMs(): number | undefined;
   /** True once the stable version serves with all its replicas ready. */
   stableIsServing(): boolean;
   /** The decision, once there is one. */

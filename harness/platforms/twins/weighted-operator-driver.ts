@@ -12,6 +12,7 @@ import type { Timeline } from "../../timeline/events.js";
 import type { DataPlane } from "../data-plane.js";
 import { podTemplateOf, type ClusterObjects } from "./cluster-objects.js";
 import { OperatorGate } from "./operator-gate.js";
+import { minDefined } from "./argo-rollouts-driver.js";
 import { ReplicaSetPodSync, toPodView } from "./replicaset-pods.js";
 import type { DriverDecision, StrategyDriver } from "./strategy-driver.js";
 
@@ -46,6 +47,11 @@ export class WeightedOperatorDriver implements StrategyDriver {
   private stepIndex = -1;
   private holdUntil = 0;
   private decided: DriverDecision | undefined;
+  private wakeAtMs: number | undefined;
+
+  nextWakeAtMs(): number | undefined {
+    return this.wakeAtMs;
+  }
 
   constructor(
     readonly strategyId: string,
@@ -109,6 +115,11 @@ export class WeightedOperatorDriver implements StrategyDriver {
     ];
     this.podSync.sync(desired, nowMs);
     if (this.canary && !this.decided) await this.operate(nowMs);
+    const results = [this.stable.last, this.canary?.last].filter((r): r is SyncResult => r !== undefined);
+    const changed = results.some((r) => r.events.length > 0 || r.actions.length > 0);
+    const requeues = results.map((r) => (r.requeueAfterMs === undefined ? undefined : nowMs + r.requeueAfterMs));
+    const operating = this.canary !== undefined && !this.decided && this.stepIndex >= 0;
+    this.wakeAtMs = minDefined(changed ? nowMs + 1 : undefined, ...requeues, operating ? this.holdUntil : undefined, operating ? this.gate?.nextCheckAtMs : undefined);
   }
 
   private replicaSetsOf(result: SyncResult, deployment: IDeployment) {

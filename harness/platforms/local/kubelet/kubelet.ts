@@ -121,9 +121,13 @@ export class ProcessKubelet {
   }
 }
 
-/** The app measures its own uptime in wall ms; its time-based faults are written in scenario ms. */
+/**
+ * The app measures its own uptime in wall ms; its time-based faults are written in scenario ms.
+ * Requests arrive timeScale times faster, so the CPU burned per request shrinks by the same factor:
+ * CPU utilisation (what the HPA sees) is preserved; latency is not scaled.
+ */
 export function toWallProfile(profile: Profile, timeScale: number): Profile {
-  const wall: Profile = { ...profile, slowStartMs: profile.slowStartMs / timeScale };
+  const wall: Profile = { ...profile, slowStartMs: profile.slowStartMs / timeScale, cpuBurnMsPerRequest: profile.cpuBurnMsPerRequest / timeScale };
   if (profile.crash) {
     wall.crash = { ...profile.crash };
     if (profile.crash.afterMs !== undefined) wall.crash.afterMs = profile.crash.afterMs / timeScale;

@@ -20,7 +20,7 @@ describe("terminationOf", () => {
 });
 
 describe("toWallProfile", () => {
-  it("divides slowStartMs and crash.afterMs by the time scale, and nothing else", () => {
+  it("divides slowStartMs, crash.afterMs and the CPU burn per request by the time scale, and leaves latency real", () => {
     const profile = parseProfile({
       version: "v2",
       slowStartMs: 20_000,
@@ -32,7 +32,7 @@ describe("toWallProfile", () => {
     expect(wall.slowStartMs).toBe(200);
     expect(wall.crash).toEqual({ atStart: false, afterMs: 600, exitCode: 3 });
     expect(wall.latency).toEqual({ distribution: "fixed", meanMs: 80 });
-    expect(wall.cpuBurnMsPerRequest).toBe(5);
+    expect(wall.cpuBurnMsPerRequest).toBe(0.05);
     expect(profile.slowStartMs).toBe(20_000);
     expect(parseProfile(JSON.parse(JSON.stringify(wall)))).toEqual(wall);
   });
