@@ -20,7 +20,9 @@ function addRunOptions(command: Command, defaultReporter: string): Command {
     .option("--reporter <names>", "comma-separated: list, json, markdown, html, junit", defaultReporter)
     .option("--out <dir>", "folder for timeline.jsonl, report.json and the reports (default reports/<time>)")
     .option("--seed <n>", "random seed (load, faults, pod names)", "1")
-    .option("--time-scale <n>", "how many times faster than real time the manifests' timeline runs (local default 30, sim runs on a virtual clock)");
+    .option("--time-scale <n>", "how many times faster than real time the manifests' timeline runs (local default 30, sim runs on a virtual clock)")
+    .option("--prometheus-url <url>", "local: send analysis and gate queries to this Prometheus (which scrapes the harness's /metrics) instead of the built-in API; needs --time-scale 1")
+    .option("--metrics-port <port>", "local: port of the built-in Prometheus API and /metrics on 127.0.0.1 (default: a free port)");
 }
 
 function buildProgram(output: Output, setExit: (code: number) => void, signal: AbortSignal): Command {

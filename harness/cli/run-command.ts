@@ -20,6 +20,8 @@ export interface RunCommandOptions {
   timeScale?: string;
   repeat?: string;
   parallel?: string;
+  prometheusUrl?: string;
+  metricsPort?: string;
 }
 
 function parseInteger(flag: string, value: string, min: number, max: number): number {
@@ -53,6 +55,12 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   const repeat = options.repeat === undefined ? 1 : parseInteger("--repeat", options.repeat, 1, 100_000);
   if (repeat > 1 && platform !== "sim" && repeat > 20) throw new InputError(`--repeat ${repeat} on ${platform}: at most 20 repeats per cell with real processes; use --platform sim for large repeat counts`);
   const parallel = options.parallel === undefined ? (platform === "sim" ? 1 : Math.max(1, Math.min(3, os.availableParallelism() - 1))) : parseInteger("--parallel", options.parallel, 1, 16);
+  if (options.prometheusUrl !== undefined) {
+    if (platform !== "local") throw new InputError(`--prometheus-url works on the local platform only (sim has no real traffic to scrape)`);
+    if (timeScale !== 1) throw new InputError("--prometheus-url needs --time-scale 1: a real Prometheus measures windows in wall time", {}, "add --time-scale 1");
+    if (!/^https?:\/\/[^/]+/.test(options.prometheusUrl)) throw new InputError(`--prometheus-url ${options.prometheusUrl}: expected a URL such as http://127.0.0.1:9090`);
+  }
+  const metricsPort = options.metricsPort === undefined ? undefined : parseInteger("--metrics-port", options.metricsPort, 1, 65535);
   const outDir = options.out ?? defaultOutDir();
   const reporters = createReporters(reporterNames, {
     outDir,
@@ -69,7 +77,9 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
     reporters,
     signal,
     repeat,
-    parallel: kind === "compare" ? parallel : 1,
+    // A pinned metrics port can serve one run at a time.
+    parallel: kind === "compare" && metricsPort === undefined ? parallel : 1,
+    prometheus: { url: options.prometheusUrl, metricsPort },
   });
   output.out(`\nreports: ${outDir}${path.sep}\n`);
   if (signal.aborted || comparison.runs.some((r) => r.verdict.outcome === "interrupted")) return 130;

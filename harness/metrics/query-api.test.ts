@@ -33,6 +33,17 @@ describe("query API", () => {
     expect(await res.json()).toEqual({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [120, String(54 / 55)] }] } });
   });
 
+  it("exposes the live series for a real Prometheus to scrape", async () => {
+    const { url } = await setup();
+    const res = await fetch(`${url}/metrics`);
+    expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4");
+    const text = await res.text();
+    // 1,200 requests, one in ten a 500, both reporters.
+    expect(text).toMatch(/^istio_requests_total\{[^}]*reporter="source"[^}]*response_code="500"[^}]*\} 120$/m);
+    expect(text).toMatch(/^istio_requests_total\{[^}]*reporter="destination"[^}]*response_code="200"[^}]*\} 1080$/m);
+    expect(text).toMatch(/^istio_request_duration_milliseconds_bucket\{[^}]*le="\+Inf"[^}]*\} \d+$/m);
+  });
+
   it("accepts POST forms like the Go client Argo Rollouts uses", async () => {
     const { url } = await setup();
     const res = await fetch(`${url}/api/v1/query`, {

@@ -52,8 +52,8 @@ export function createQueryApiHandler(options: QueryApiOptions): (req: IncomingM
   const epochMs = options.epochMs ?? 0;
   return (req, res) => {
     void handle(req, options, epochMs).then(
-      ({ status, body }) => {
-        res.writeHead(status, { "Content-Type": "application/json" });
+      ({ status, body, contentType }) => {
+        res.writeHead(status, { "Content-Type": contentType ?? "application/json" });
         res.end(body);
       },
       (err: unknown) => {
@@ -64,10 +64,14 @@ export function createQueryApiHandler(options: QueryApiOptions): (req: IncomingM
   };
 }
 
-async function handle(req: IncomingMessage, options: QueryApiOptions, epochMs: number): Promise<{ status: number; body: string }> {
+async function handle(req: IncomingMessage, options: QueryApiOptions, epochMs: number): Promise<{ status: number; body: string; contentType?: string }> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const path = url.pathname;
   if (path === "/-/healthy" || path === "/-/ready") return { status: 200, body: "Prometheus Server is Ready.\n" };
+  // What a real Prometheus scrapes when it is the analysis backend (see --prometheus-url).
+  if (path === "/metrics" && "exposition" in options.store) {
+    return { status: 200, body: (options.store as { exposition(): string }).exposition(), contentType: "text/plain; version=0.0.4" };
+  }
   if (path !== "/api/v1/query" && path !== "/api/v1/query_range") {
     return { status: 404, body: errorJson("not_found", `unknown API endpoint ${path}`) };
   }

@@ -86,6 +86,23 @@ export class MetricsStore implements SeriesSource {
     for (const s of istioRequestSamples(request)) this.incCounter(s.name, s.labels, s.increment, atMs);
   }
 
+  /**
+   * The current value of every live series in the Prometheus text exposition format, so a real
+   * Prometheus can scrape the harness (GET /metrics on the query API).
+   */
+  exposition(): string {
+    const lines: string[] = [];
+    for (const series of this.live.values()) {
+      const name = series.labels[METRIC_NAME] ?? "";
+      const labels = Object.entries(series.labels)
+        .filter(([key]) => key !== METRIC_NAME)
+        .map(([key, value]) => `${key}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`)
+        .join(",");
+      lines.push(`${name}{${labels}} ${Number.isNaN(series.value) ? "NaN" : series.value}`);
+    }
+    return lines.sort().join("\n") + (lines.length > 0 ? "\n" : "");
+  }
+
   /** A reusable reference to one series, for writers that update the same series very often. */
   seriesHandle(name: string, labels: Readonly<Record<string, string | undefined>>): SeriesHandle {
     const full = { ...normalizeLabels(labels), [METRIC_NAME]: name };

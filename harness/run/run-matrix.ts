@@ -23,6 +23,8 @@ export interface MatrixOptions {
   repeat?: number;
   /** How many runs may go at once (local runs are processes and ports: keep it small). */
   parallel?: number;
+  /** A real Prometheus to query instead of the built-in API, and the port of /metrics it scrapes. */
+  prometheus?: { url?: string; metricsPort?: number };
 }
 
 /** Scenario files from files and folders (folders: every *.yaml except the expectation matrix). */
@@ -42,8 +44,8 @@ export function expandScenarioPaths(inputs: readonly string[]): string[] {
   return files;
 }
 
-export function createDataPlane(platform: BuiltInPlatform, timeScale: number) {
-  return platform === "sim" ? new SimDataPlane() : new LocalDataPlane(timeScale);
+export function dataPlaneFactory(prometheus: MatrixOptions["prometheus"] = {}) {
+  return (platform: BuiltInPlatform, timeScale: number) => (platform === "sim" ? new SimDataPlane() : new LocalDataPlane(timeScale, prometheus));
 }
 
 export async function runMatrix(options: MatrixOptions): Promise<ComparisonReport> {
@@ -80,7 +82,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
           runDir: persist ? path.join(options.outDir, `${scenario.name}--${strategy.id}`) : undefined,
           signal: options.signal,
           onEvent: persist ? (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)) : undefined,
-          createDataPlane,
+          createDataPlane: dataPlaneFactory(options.prometheus),
         });
         tally.runs += 1;
         if (report.verdict.matched) tally.matched += 1;

@@ -94,5 +94,8 @@ expect:
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "moon"]).code).toBe(2);
     expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "kind"]).stderr).toMatch(/not part of this build yet/);
+    expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "local", "--prometheus-url", "http://127.0.0.1:9090"]).stderr).toMatch(/needs --time-scale 1/);
+    expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "sim", "--prometheus-url", "http://127.0.0.1:9090"]).stderr).toMatch(/local platform only/);
+    expect(runCli(["run", "scenarios/healthy.yaml", "--reporter", "pdf"]).stderr).toMatch(/--reporter pdf: expected one of list, json, markdown, html, junit/);
   });
 });

@@ -51,7 +51,10 @@ export class LocalDataPlane implements DataPlane {
   private readonly cpu: CpuSampler;
   private nextCpuSampleAt = 0;
 
-  constructor(readonly timeScale = DEFAULT_TIME_SCALE) {
+  constructor(
+    readonly timeScale = DEFAULT_TIME_SCALE,
+    private readonly prometheus: { url?: string; metricsPort?: number } = {},
+  ) {
     this.clock = new ScaledClock(timeScale);
     this.cpu = new CpuSampler(timeScale);
     this.metrics = new MetricsStore({ clock: this.clock });
@@ -79,7 +82,7 @@ export class LocalDataPlane implements DataPlane {
       random,
       pods: () => this.routerPods(),
     });
-    this.queryApi = await startQueryApi({ store: this.metrics, clock: this.clock });
+    this.queryApi = await startQueryApi({ store: this.metrics, clock: this.clock, port: this.prometheus.metricsPort ?? 0 });
   }
 
   createPod(spec: PodSpec): void {
@@ -182,11 +185,12 @@ export class LocalDataPlane implements DataPlane {
   }
 
   async query(promql: string, atMs: number): Promise<QueryResult> {
-    // Through the HTTP API, as Argo's prometheus provider would call it.
+    // Through the HTTP API, as Argo's prometheus provider would call it: the built-in one, or a
+    // real Prometheus scraping /metrics (then on wall time, "now", as Argo asks it).
     this.router?.flushMetrics();
-    const url = new URL("/api/v1/query", this.queryApi!.url);
+    const url = new URL("/api/v1/query", this.prometheus.url ?? this.queryApi!.url);
     url.searchParams.set("query", promql);
-    url.searchParams.set("time", String(atMs / 1000));
+    if (!this.prometheus.url) url.searchParams.set("time", String(atMs / 1000));
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
     if (body.status !== "success" || !body.data) throw new Error(body.error ?? `query API answered ${response.status}`);
@@ -203,7 +207,7 @@ export class LocalDataPlane implements DataPlane {
   }
 
   prometheusUrl(): string | undefined {
-    return this.queryApi?.url;
+    return this.prometheus.url ?? this.queryApi?.url;
   }
 
   async stop(): Promise<void> {
