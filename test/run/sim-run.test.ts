@@ -18,7 +18,7 @@ describe("run on sim", () => {
     const out = path.join(dir, "errors");
     const result = runCli(["run", "scenarios/errors-10pct.yaml", "--platform", "sim", "--out", out]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/2 runs: 2 matched, 0 differed/);
+    expect(result.stdout).toMatch(/7 runs: 7 matched, 0 differed/);
 
     const argo = readReport(out, "errors-10pct--argo-canary-istio");
     expect(argo.schemaVersion).toBe(1);
