@@ -59,7 +59,7 @@ export const scenarioSchema = z
     chaos: z.array(z.record(z.string(), z.unknown())).default([]),
     expect: z.record(z.string(), expectationSchema),
     /** Users are counted for at least this long after the update, so shipping a bad version costs what it costs. */
-    observeSeconds: z.number().min(0).max(24 * 3600).default(300),
+    observeSeconds: z.number().min(0).max(24 * 3600).default(180),
     /** Give up (verdict timed-out) after this much scenario time. */
     timeoutSeconds: z.number().positive().max(24 * 3600).default(3600),
   })
