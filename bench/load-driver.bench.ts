@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { parseLoadProfile, startLoad, type LoadSummary, type SecondBucket } from "../harness/load/index.js";
+import { seededRandom } from "../fixtures/app/random.js";
 
 const SERVER_SOURCE = `
 const { createServer } = require("node:http");
@@ -39,16 +40,6 @@ interface DriverRun {
 // connection set-up of both processes, not what the driver sustains.
 const RAMP_SECONDS = 1;
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function startServer(): Promise<{ url: string; stop(): Promise<void> }> {
   const worker = new Worker(SERVER_SOURCE, { eval: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { arrivalSchedule, offeredRequests, ratePieces, type ScheduledArrival } from "./arrival-schedule.js";
 import { parseLoadProfile, type LoadProfileInput } from "./profile.js";
-import { seededRandom } from "./test-support/seeded-random.js";
+import { seededRandom } from "../../fixtures/app/random.js";
 
 function schedule(input: LoadProfileInput, seed = 1): ScheduledArrival[] {
   return [...arrivalSchedule(parseLoadProfile(input), seededRandom(seed))];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startLoad, type LoadTimers } from "./load-driver.js";
 import type { LoadResult } from "./load-results.js";
 import { parseLoadProfile, type LoadProfileInput } from "./profile.js";
-import { seededRandom } from "./test-support/seeded-random.js";
+import { seededRandom } from "../../fixtures/app/random.js";
 import { startTestServer, type TestServer } from "./test-support/test-server.js";
 
 const servers: TestServer[] = [];

@@ -4,15 +4,9 @@
 
 import type { ProfileInput } from "../../../../fixtures/app/profile.js";
 
-/** v1.Probe with an HTTP GET handler on the pod's own port. Unset fields take the API defaults. */
-export interface ProbeSpec {
-  path: string;
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  timeoutSeconds?: number;
-  successThreshold?: number;
-  failureThreshold?: number;
-}
+/** v1.Probe with an HTTP GET handler on the pod's own port (the data-plane port's shape). */
+export type { ProbeSpec } from "../../data-plane.js";
+import type { ProbeSpec } from "../../data-plane.js";
 
 export interface PodSpec {
   name: string;
