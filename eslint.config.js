@@ -45,5 +45,5 @@ export default tseslint.config(
     files: ["**/*.test.ts", "**/test-support/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
-  { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", URL: "readonly" } } },
+  { files: ["bin/**/*.js", "scripts/**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } } },
 );
