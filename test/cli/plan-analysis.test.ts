@@ -48,24 +48,28 @@ describe("canary-lab analysis", () => {
   const template = "fixtures/strategies/argo-canary-istio/analysis-template.yaml";
 
   it("fails the run when failures exceed failureLimit, with Argo's message", () => {
-    const result = runCli(["analysis", template, "--values", "success-rate=0.99,0.9,0.93,0.91", "--arg", "service-name=app", "--json"]);
+    const result = runCli(["analysis", template, "--values", "success-rate=0.99,0.9,0.93,0.91", "--values", "latency-p99=120,130,110,140", "--arg", "service-name=app", "--json"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({
+    expect(JSON.parse(result.stdout)).toMatchObject({
       phase: "Failed",
       message: 'Metric "success-rate" assessed Failed due to failed (3) > failureLimit (2)',
-      metrics: [{ name: "success-rate", phase: "Failed", measurements: 4, successful: 1, failed: 3, inconclusive: 0, error: 0 }],
+      metrics: [
+        { name: "success-rate", phase: "Failed", measurements: 4, successful: 1, failed: 3, inconclusive: 0, error: 0 },
+        { name: "latency-p99", measurements: 4, successful: 4, failed: 0 },
+      ],
     });
   });
 
   it("stays Running when the values run out, counts errors apart, and --expect sets the exit code", () => {
-    const result = runCli(["analysis", template, "--values", "success-rate=0.99,error,0.97", "--arg", "service-name=app", "--json"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ phase: "Running", metrics: [{ measurements: 3, successful: 2, error: 1 }] });
-    expect(runCli(["analysis", template, "--values", "success-rate=0.5,0.5,0.5", "--expect", "Failed"]).code).toBe(0);
-    expect(runCli(["analysis", template, "--values", "success-rate=0.5,0.5,0.5", "--expect", "Successful"]).code).toBe(1);
+    const result = runCli(["analysis", template, "--values", "success-rate=0.99,error,0.97", "--values", "latency-p99=100,100,100", "--arg", "service-name=app", "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ phase: "Running", metrics: [{ measurements: 3, successful: 2, error: 1 }, { measurements: 3, successful: 3 }] });
+    const slow = ["--values", "success-rate=1,1,1", "--values", "latency-p99=900,900,900"];
+    expect(runCli(["analysis", template, ...slow, "--expect", "Failed"]).code).toBe(0);
+    expect(runCli(["analysis", template, ...slow, "--expect", "Successful"]).code).toBe(1);
   });
 
   it("treats NaN as the condition says (isNaN passes this template)", () => {
-    const result = runCli(["analysis", template, "--values", "success-rate=NaN,NaN,NaN", "--json"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ phase: "Running", metrics: [{ successful: 3, failed: 0 }] });
+    const result = runCli(["analysis", template, "--values", "success-rate=NaN,NaN,NaN", "--values", "latency-p99=NaN,NaN,NaN", "--json"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ phase: "Running", metrics: [{ successful: 3, failed: 0 }, { successful: 3, failed: 0 }] });
   });
 });
