@@ -5,14 +5,8 @@ import { REPORT_SCHEMA_VERSION } from "../report/report-types.js";
 import type { Outcome, Timeline } from "../timeline/events.js";
 import type { TrafficTotals } from "../platforms/traffic-recorder.js";
 
-export interface RunFacts {
-  runId: string;
-  scenario: { name: string; file: string; description?: string };
-  strategy: { id: string; manifests: string[] };
-  platform: string;
-  seed: number;
-  timeScale: number;
-  versions: { stable: string; candidate: string };
+/** What the run was (copied into report.json as is) and what happened in it. */
+export interface RunFacts extends Pick<RunReport, "runId" | "scenario" | "strategy" | "platform" | "seed" | "timeScale" | "versions"> {
   startedAt: Date;
   wallDurationMs: number;
   outcome: Outcome;
