@@ -104,9 +104,10 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
     result = { outcome: "interrupted", reason: "the run was interrupted (Ctrl-C or SIGTERM)", decidedAtMs: null, automatic: false, updateAtMs: null, endAtMs: now };
   }
   timeline.emit({ type: "verdict", at: result.endAtMs, outcome: result.outcome, reason: result.reason });
-  const candidateSpan = (() => {
+  // A data plane interrupted before it started has recorded no traffic.
+  const traffic = (() => {
     try {
-      return dataPlane.traffic.requestSpan(versions.candidate);
+      return dataPlane.traffic;
     } catch {
       return undefined;
     }
@@ -121,15 +122,10 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
     versions,
     startedAt: started,
     wallDurationMs: performance.now() - wallStart,
-    outcome: result.outcome,
-    reason: result.reason,
-    decidedAtMs: result.decidedAtMs,
-    automatic: result.automatic,
-    updateAtMs: result.updateAtMs,
-    endAtMs: result.endAtMs,
+    ...result,
     desiredReplicas: driver?.desiredReplicas ?? 0,
-    traffic: dataPlane.traffic ? dataPlane.traffic.totals() : { overall: emptyTotals(), byVersion: {}, bySegment: {} },
-    candidateLastRequestAtMs: candidateSpan?.last,
+    traffic: traffic?.totals() ?? { overall: emptyTotals(), byVersion: {}, bySegment: {} },
+    candidateLastRequestAtMs: traffic?.requestSpan(versions.candidate)?.last,
     expectation: strategy.expectation ?? null,
     files,
   });

@@ -5,16 +5,20 @@ import { REPORT_SCHEMA_VERSION } from "../report/report-types.js";
 import type { Outcome, Timeline } from "../timeline/events.js";
 import type { TrafficTotals } from "../platforms/traffic-recorder.js";
 
-/** What the run was (copied into report.json as is) and what happened in it. */
-export interface RunFacts extends Pick<RunReport, "runId" | "scenario" | "strategy" | "platform" | "seed" | "timeScale" | "versions"> {
-  startedAt: Date;
-  wallDurationMs: number;
+/** How a run ended, as the control loop saw it (scenario ms). */
+export interface RunOutcome {
   outcome: Outcome;
   reason: string;
   decidedAtMs: number | null;
   automatic: boolean;
   updateAtMs: number | null;
   endAtMs: number;
+}
+
+/** What the run was (copied into report.json as is) and what happened in it. */
+export interface RunFacts extends RunOutcome, Pick<RunReport, "runId" | "scenario" | "strategy" | "platform" | "seed" | "timeScale" | "versions"> {
+  startedAt: Date;
+  wallDurationMs: number;
   desiredReplicas: number;
   traffic: { overall: TrafficTotals; byVersion: Record<string, TrafficTotals>; bySegment: Record<string, TrafficTotals> };
   /** Last request the candidate answered, for the time to restore. */

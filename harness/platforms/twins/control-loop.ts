@@ -2,7 +2,8 @@
 // up, update to the candidate, then tick controllers until a decision, and keep going until users
 // are restored (or promoted traffic settles). Platform-agnostic: the DataPlane decides whether a
 // tick is simulated (sim) or waited for (local).
-import type { Outcome, RunPhase, Timeline } from "../../timeline/events.js";
+import type { RunPhase, Timeline } from "../../timeline/events.js";
+import type { RunOutcome } from "../../verdict/build-report.js";
 import type { DataPlane } from "../data-plane.js";
 import type { StrategyDriver } from "./strategy-driver.js";
 
@@ -27,14 +28,7 @@ export interface ControlLoopOptions {
   deployTimeoutMs?: number;
 }
 
-export interface ControlLoopResult {
-  outcome: Outcome;
-  reason: string;
-  decidedAtMs: number | null;
-  automatic: boolean;
-  updateAtMs: number | null;
-  endAtMs: number;
-}
+export type ControlLoopResult = RunOutcome;
 
 export class Interrupted extends Error {
   constructor() {
