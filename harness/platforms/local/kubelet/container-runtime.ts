@@ -43,7 +43,7 @@ export class FixtureAppRuntime implements ContainerRuntime {
   }
 
   start(options: ContainerStart): ContainerProcess {
-    const args = [this.serverScript, "--port", "0", "--host", "127.0.0.1", "--pod-name", options.podName, "--profile", JSON.stringify(options.profile)];
+    const args = [this.serverScript, "--port", "0", "--host", "127.0.0.1", "--pod-name", options.podName, "--checked-profile", JSON.stringify(options.profile)];
     if (options.ignoreSigterm) args.push("--ignore-sigterm");
     return this.processes.start({
       file: process.execPath,
