@@ -65,6 +65,19 @@ export class ManagedProcess {
   }
 }
 
+/** Every live process any group started: what a forced exit must not leave behind. */
+const everyLiveProcess = new Set<ManagedProcess>();
+let exitHookInstalled = false;
+
+/**
+ * SIGKILL every process canary-lab started and is still running, without waiting: for a forced
+ * exit (a second Ctrl-C) and the process's own exit, where execa's cleanup only sends SIGTERM, which
+ * an app that ignores it would survive as an orphan.
+ */
+export function killEveryProcessNow(): void {
+  for (const p of everyLiveProcess) p.signal("SIGKILL");
+}
+
 export class ProcessGroup {
   private readonly live = new Set<ManagedProcess>();
 
@@ -80,7 +93,15 @@ export class ProcessGroup {
     });
     const managed = new ManagedProcess(describeCommand(options.file, options.args), child);
     this.live.add(managed);
-    void managed.exited.then(() => this.live.delete(managed));
+    everyLiveProcess.add(managed);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once("exit", killEveryProcessNow);
+    }
+    void managed.exited.then(() => {
+      this.live.delete(managed);
+      everyLiveProcess.delete(managed);
+    });
     if (child.stdout) {
       const lines = createInterface({ input: child.stdout });
       lines.on("line", (line) => options.onStdoutLine?.(line));
