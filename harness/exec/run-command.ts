@@ -13,6 +13,11 @@ export interface RunOptions {
   acceptExitCodes?: number[];
   /** Shown when the program is missing, e.g. "install it with: apt-get install -y kubectl". */
   installHint?: string;
+  /**
+   * Each line the program writes, as it writes it: a step that runs for minutes (building a kind
+   * node image) shows its progress instead of going silent. The output is still returned whole.
+   */
+  onOutputLine?: (line: string, stream: "stdout" | "stderr") => void;
 }
 
 export interface CommandResult {
@@ -25,6 +30,17 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 export function describeCommand(file: string, args: readonly string[]): string {
   return [file, ...args].map((a) => (/^[\w./:=@%+-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
+// execa line transforms that pass every line through unchanged after showing it.
+function lineTaps(onLine: RunOptions["onOutputLine"]): { stdout?: (line: unknown) => Generator<unknown>; stderr?: (line: unknown) => Generator<unknown> } {
+  if (!onLine) return {};
+  const tap = (stream: "stdout" | "stderr") =>
+    function* (line: unknown): Generator<unknown> {
+      onLine(String(line), stream);
+      yield line;
+    };
+  return { stdout: tap("stdout"), stderr: tap("stderr") };
 }
 
 export async function runCommand(file: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
@@ -40,6 +56,7 @@ export async function runCommand(file: string, args: readonly string[], options:
       forceKillAfterDelay: 2000,
       reject: false,
       stripFinalNewline: false,
+      ...lineTaps(options.onOutputLine),
     });
     if (result.failed && result.code === "ENOENT") throw new ToolMissingError(file, options.installHint ?? `install ${file} and make sure it is on PATH`);
     if (result.timedOut) throw new CommandTimedOutError(command, timeoutMs, tail(result.stderr));

@@ -10,11 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string } = {}): CliResult {
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [`${repoRoot}bin/canary-lab.js`, ...args], {
     cwd: options.cwd ?? repoRoot,
+    env: options.env ?? process.env,
     encoding: "utf8",
-    timeout: 30_000,
+    timeout: options.timeoutMs ?? 30_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
