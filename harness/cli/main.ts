@@ -2,10 +2,15 @@
 // codes of DESIGN.md §4 (0 ok, 1 verdict mismatch, 2 usage or input error, 130 interrupted).
 import { Command, CommanderError, Option } from "commander";
 import { InputError, InputErrors } from "../input-error.js";
+import { killEveryProcessNow } from "../exec/index.js";
 import { analysisCommand } from "./analysis-command.js";
+import { doctorCommand } from "./doctor-command.js";
+import { gcCommand, type GcCommandOptions } from "./gc-command.js";
+import { downCommand, type DownCommandOptions } from "./down-command.js";
 import { planCommand } from "./plan-command.js";
 import { PLATFORMS, runCommand, type RunCommandOptions } from "./run-command.js";
 import type { Output } from "./output.js";
+import { upCommand, type UpCommandOptions } from "./up-command.js";
 
 export const EXIT = { ok: 0, mismatch: 1, input: 2, internal: 70, interrupted: 130 } as const;
 
@@ -22,7 +27,10 @@ function addRunOptions(command: Command, defaultReporter: string): Command {
     .option("--seed <n>", "random seed (load, faults, pod names)", "1")
     .option("--time-scale <n>", "how many times faster than real time the manifests' timeline runs (local default 30, sim runs on a virtual clock)")
     .option("--prometheus-url <url>", "local: send analysis and gate queries to this Prometheus (which scrapes the harness's /metrics) instead of the built-in API; needs --time-scale 1")
-    .option("--metrics-port <port>", "local: port of the built-in Prometheus API and /metrics on 127.0.0.1 (default: a free port)");
+    .option("--metrics-port <port>", "local: port of the built-in Prometheus API and /metrics on 127.0.0.1 (default: a free port)")
+    .option("--context <name>", "kind, k3s, cluster: the kubeconfig context (default: the current one; kind: a kind-* context)")
+    .option("--allow-remote-cluster", "cluster: allow a context that does not look like a local cluster")
+    .option("--keep-namespaces", "kind, k3s, cluster: leave each run's namespace for inspection (canary-lab gc removes it)");
 }
 
 function buildProgram(output: Output, setExit: (code: number) => void, signal: AbortSignal): Command {
@@ -71,7 +79,57 @@ function buildProgram(output: Output, setExit: (code: number) => void, signal: A
     .option("--parallel <n>", "runs at once (default: 1 on sim, up to 3 on local)")
     .action(async (scenarios: string[], options: RunCommandOptions) => setExit(await runCommand(scenarios, options, output, signal, "compare")));
 
+  addClusterCommands(program, output, setExit, signal);
+
+  program
+    .command("gc")
+    .description("delete what interrupted runs left on a cluster: canary-lab's labelled namespaces whose run is gone")
+    .option("--context <name>", "the kubeconfig context (default: the current one)")
+    .option("--allow-remote-cluster", "allow a context that does not look like a local cluster")
+    .option("--all", "also delete namespaces of runs that still look alive")
+    .option("--run-id <id>", "only this run's objects (the canary-lab.dev/run-id label)")
+    .option("--stale-after <seconds>", "a run whose heartbeat is older than this is gone (default 300)")
+    .option("--dry-run", "list what would be deleted, delete nothing")
+    .option("--json", "print the result as JSON")
+    .action(async (options: GcCommandOptions) => setExit(await gcCommand(options, output)));
+
   return program;
+}
+
+/** doctor, up and down: what the kind, k3s, cluster and local-k8s platforms need, and their clusters. */
+function addClusterCommands(program: Command, output: Output, setExit: (code: number) => void, signal: AbortSignal): void {
+  const versionsOption = () => new Option("--versions <file>", "the pinned versions to use (default fixtures/versions.yaml)");
+  program
+    .command("doctor")
+    .description("check the tools a platform needs (docker, kind, kubectl, helm, k6, cluster access) and print the command that fixes each gap; exit 1 on a gap")
+    .addOption(new Option("--platform <name>", "kind, k3s, cluster or local-k8s").default("kind"))
+    .option("--context <name>", "cluster: the kubeconfig context to check (default: the current one)")
+    .option("--name <cluster>", "kind: the cluster name (default canary-lab)")
+    .option("--json", "print the checks as JSON")
+    .addOption(versionsOption())
+    .action(async (options: { platform: string; context?: string; name?: string; json?: boolean; versions?: string }) => setExit(await doctorCommand(options, output, signal)));
+
+  program
+    .command("up")
+    .description("create a cluster with Istio, Argo Rollouts, Prometheus and the fixture app images (--dry-run prints every command and manifest instead)")
+    .addOption(new Option("--platform <name>", "kind, k3s, local-k8s, or cluster (dry run only)").default("kind"))
+    .option("--dry-run", "print every command and manifest, in order, without running anything")
+    .option("--name <cluster>", "kind: the cluster name (default canary-lab)")
+    .option("--context <name>", "cluster: the kubeconfig context the printed commands aim at")
+    .addOption(new Option("--app-version <version>", "also build and load this fixture app version (repeatable)").argParser(collect).default([]))
+    .addOption(versionsOption())
+    .action(async (options: UpCommandOptions) => setExit(await upCommand(options, output, signal)));
+
+  program
+    .command("down")
+    .description("delete what up created")
+    .addOption(new Option("--platform <name>", "kind, k3s or local-k8s").default("kind"))
+    .option("--dry-run", "print the commands without running them")
+    .option("--name <cluster>", "kind: the cluster name (default canary-lab)")
+    .option("--images", "also remove the images up built (kept as a cache otherwise)")
+    .addOption(new Option("--app-version <version>", "with --images: also remove this fixture app version's image (repeatable)").argParser(collect).default([]))
+    .addOption(versionsOption())
+    .action(async (options: DownCommandOptions) => setExit(await downCommand(options, output, signal)));
 }
 
 export async function main(argv: string[], output: Output = processOutput(), signal: AbortSignal = interruptSignal()): Promise<number> {
@@ -114,7 +172,7 @@ function reportFailure(error: unknown, output: Output): number {
 
 /**
  * Ctrl-C or SIGTERM aborts the run: teardown runs and partial results are kept (exit 130). A second
- * Ctrl-C forces the exit at once; execa's cleanup still kills every child process.
+ * Ctrl-C forces the exit at once, after a SIGKILL to every child process still running.
  */
 function interruptSignal(): AbortSignal {
   const controller = new AbortController();
@@ -125,6 +183,8 @@ function interruptSignal(): AbortSignal {
       process.stderr.write(`\ncanary-lab: ${name} received, stopping (press Ctrl-C again to force)\n`);
       controller.abort();
     } else {
+      // Forced: no teardown, but nothing left running either (SIGKILL, since an app may ignore SIGTERM).
+      killEveryProcessNow();
       process.exit(EXIT.interrupted);
     }
   };

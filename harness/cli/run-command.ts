@@ -5,8 +5,11 @@ import path from "node:path";
 import { InputError } from "../input-error.js";
 import { DEFAULT_TIME_SCALE } from "../platforms/local/local-data-plane.js";
 import { createReporters, isReporterName, REPORTER_NAMES } from "../report/index.js";
-import { runMatrix } from "../run/run-matrix.js";
+import { expandScenarioPaths, runMatrix } from "../run/run-matrix.js";
+import { loadScenario } from "../scenario/load.js";
+import { openKubeSession, type KubeSession } from "../platforms/kube/kube-platform.js";
 import type { BuiltInPlatform } from "../run/run-strategy.js";
+import { claimOutDir, createDefaultOutDir } from "../run/out-dir.js";
 import type { Output } from "./output.js";
 
 export const PLATFORMS = ["sim", "local", "local-k8s", "kind", "k3s", "cluster"] as const;
@@ -22,7 +25,16 @@ export interface RunCommandOptions {
   parallel?: string;
   prometheusUrl?: string;
   metricsPort?: string;
+  /** kind, k3s, cluster: the kubeconfig context (default: the current one; kind: a kind-* one). */
+  context?: string;
+  allowRemoteCluster?: boolean;
+  /** kind, k3s, cluster: leave each run's namespace for inspection (canary-lab gc removes it). */
+  keepNamespaces?: boolean;
 }
+
+const CLUSTER_PLATFORMS = ["kind", "k3s", "cluster"] as const;
+type ClusterPlatform = (typeof CLUSTER_PLATFORMS)[number];
+const isClusterPlatform = (name: string): name is ClusterPlatform => (CLUSTER_PLATFORMS as readonly string[]).includes(name);
 
 function parseInteger(flag: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -30,15 +42,10 @@ function parseInteger(flag: string, value: string, min: number, max: number): nu
   return n;
 }
 
-function defaultOutDir(): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
-  return path.join("reports", stamp);
-}
-
 export async function runCommand(scenarios: string[], options: RunCommandOptions, output: Output, signal: AbortSignal, kind: "run" | "compare"): Promise<number> {
   const platform = options.platform;
   if (!(PLATFORMS as readonly string[]).includes(platform)) throw new InputError(`--platform ${platform}: expected one of ${PLATFORMS.join(", ")}`);
-  if (platform !== "sim" && platform !== "local") {
+  if (platform !== "sim" && platform !== "local" && !isClusterPlatform(platform)) {
     throw new InputError(
       `the ${platform} platform is not part of this build yet; run with --platform sim or --platform local`,
       {},
@@ -50,26 +57,55 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   // report.json is the source of every other report: always written.
   if (!reporterNames.includes("json")) reporterNames.push("json");
   const seed = parseInteger("--seed", options.seed, 0, 2 ** 31 - 1);
-  const timeScale = options.timeScale === undefined ? (platform === "sim" ? 1 : DEFAULT_TIME_SCALE) : Number(options.timeScale);
+  if (!isClusterPlatform(platform) && (options.context !== undefined || options.allowRemoteCluster || options.keepNamespaces)) {
+    throw new InputError(`--context, --allow-remote-cluster and --keep-namespaces are for the kind, k3s and cluster platforms, not ${platform}`);
+  }
+  // A real cluster's controllers run on wall time: its scenarios run at scale 1.
+  if (isClusterPlatform(platform) && options.timeScale !== undefined && Number(options.timeScale) !== 1) {
+    throw new InputError(`--time-scale ${options.timeScale}: the ${platform} platform runs in real time (its controllers do)`, {}, "leave --time-scale out, or use --platform local to run faster than real time");
+  }
+  const timeScale = options.timeScale === undefined ? (platform === "sim" || isClusterPlatform(platform) ? 1 : DEFAULT_TIME_SCALE) : Number(options.timeScale);
   if (!(timeScale > 0 && timeScale <= 1000)) throw new InputError(`--time-scale ${options.timeScale}: expected a number above 0 and at most 1000`);
   const repeat = options.repeat === undefined ? 1 : parseInteger("--repeat", options.repeat, 1, 100_000);
   if (repeat > 1 && platform !== "sim" && repeat > 20) throw new InputError(`--repeat ${repeat} on ${platform}: at most 20 repeats per cell with real processes; use --platform sim for large repeat counts`);
   const parallel = options.parallel === undefined ? (platform === "sim" ? 1 : Math.max(1, Math.min(3, os.availableParallelism() - 1))) : parseInteger("--parallel", options.parallel, 1, 16);
   if (options.prometheusUrl !== undefined) {
-    if (platform !== "local") throw new InputError(`--prometheus-url works on the local platform only (sim has no real traffic to scrape)`);
+    if (platform !== "local" && !isClusterPlatform(platform)) throw new InputError(`--prometheus-url works on the local, kind, k3s and cluster platforms only (sim has no real traffic to scrape)`);
     if (timeScale !== 1) throw new InputError("--prometheus-url needs --time-scale 1: a real Prometheus measures windows in wall time", {}, "add --time-scale 1");
     if (!/^https?:\/\/[^/]+/.test(options.prometheusUrl)) throw new InputError(`--prometheus-url ${options.prometheusUrl}: expected a URL such as http://127.0.0.1:9090`);
   }
   const metricsPort = options.metricsPort === undefined ? undefined : parseInteger("--metrics-port", options.metricsPort, 1, 65535);
-  const outDir = options.out ?? defaultOutDir();
+  const outDir = options.out ?? createDefaultOutDir();
+  const releaseOutDir = claimOutDir(outDir);
   const reporters = createReporters(reporterNames, {
     outDir,
     stream: { write: (s) => output.out(s), isTTY: process.stdout.isTTY, columns: process.stdout.columns },
     color: process.stdout.isTTY && !process.env.NO_COLOR,
   });
+  let kube: KubeSession | undefined;
+  if (isClusterPlatform(platform)) {
+    const strategies = expandScenarioPaths(scenarios)
+      .map((file) => loadScenario(file))
+      .flatMap((scenario) => scenario.strategies)
+      .filter((strategy) => options.strategy.length === 0 || options.strategy.includes(strategy.id));
+    kube = await openKubeSession({
+      platform,
+      context: options.context,
+      allowRemoteCluster: options.allowRemoteCluster,
+      prometheusUrl: options.prometheusUrl,
+      keepNamespaces: options.keepNamespaces,
+      strategies,
+      signal,
+      log: (line) => output.err(`canary-lab: ${line}\n`),
+    }).catch((error: unknown) => {
+      releaseOutDir();
+      throw error;
+    });
+  }
   const comparison = await runMatrix({
+    kube,
     scenarioPaths: scenarios,
-    platform: platform as BuiltInPlatform,
+    platform: platform as BuiltInPlatform | ClusterPlatform,
     strategies: options.strategy.length > 0 ? options.strategy : undefined,
     seed,
     timeScale,
@@ -78,8 +114,11 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
     signal,
     repeat,
     // A pinned metrics port can serve one run at a time.
-    parallel: kind === "compare" && metricsPort === undefined ? parallel : 1,
+    parallel: kind === "compare" && metricsPort === undefined && (!kube || options.parallel !== undefined) ? parallel : 1,
     prometheus: { url: options.prometheusUrl, metricsPort },
+  }).finally(() => {
+    releaseOutDir();
+    return kube?.close();
   });
   output.out(`\nreports: ${outDir}${path.sep}\n`);
   if (signal.aborted || comparison.runs.some((r) => r.verdict.outcome === "interrupted")) return 130;

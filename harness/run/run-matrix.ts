@@ -9,10 +9,14 @@ import type { Reporter } from "../report/reporter.js";
 import { REPORT_SCHEMA_VERSION, type ComparisonReport, type RunReport } from "../report/report-types.js";
 import { loadScenario, type Scenario } from "../scenario/load.js";
 import { runStrategy, type BuiltInPlatform } from "./run-strategy.js";
+import type { KubePlatform } from "../platforms/kube/cluster/kube-context.js";
+import type { KubeSession } from "../platforms/kube/kube-platform.js";
 
 export interface MatrixOptions {
   scenarioPaths: string[];
-  platform: BuiltInPlatform;
+  platform: BuiltInPlatform | KubePlatform;
+  /** kind, k3s, cluster: each cell runs on this cluster session instead of a built-in data plane. */
+  kube?: KubeSession;
   strategies?: string[];
   seed: number;
   timeScale: number;
@@ -73,17 +77,21 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
       jobs.push(async () => {
         if (options.signal.aborted) return;
         const persist = repeat === 1;
-        const report = await runStrategy({
-          scenario,
-          strategy,
-          platform: options.platform,
-          seed,
-          timeScale: options.timeScale,
-          runDir: persist ? path.join(options.outDir, `${scenario.name}--${strategy.id}`) : undefined,
-          signal: options.signal,
-          onEvent: persist ? (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)) : undefined,
-          createDataPlane: dataPlaneFactory(options.prometheus),
-        });
+        const runDir = persist ? path.join(options.outDir, `${scenario.name}--${strategy.id}`) : undefined;
+        const onEvent: Parameters<typeof runStrategy>[0]["onEvent"] = persist ? (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)) : undefined;
+        const report = options.kube
+          ? await options.kube.runStrategy({ scenario, strategy, seed, runDir, signal: options.signal, onEvent })
+          : await runStrategy({
+              scenario,
+              strategy,
+              platform: options.platform as BuiltInPlatform,
+              seed,
+              timeScale: options.timeScale,
+              runDir,
+              signal: options.signal,
+              onEvent,
+              createDataPlane: dataPlaneFactory(options.prometheus),
+            });
         tally.runs += 1;
         if (report.verdict.matched) tally.matched += 1;
         tally.outcomes[report.verdict.outcome] = (tally.outcomes[report.verdict.outcome] ?? 0) + 1;

@@ -93,9 +93,12 @@ expect:
     expect(result.stderr).toMatch(/bad\.yaml:6:\d+: expect\.argo-canary-istio: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "moon"]).code).toBe(2);
-    expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "kind"]).stderr).toMatch(/not part of this build yet/);
+    // No cluster in an empty kubeconfig: exit 2 with the command that creates one.
+    const noCluster = runCli(["run", "scenarios/healthy.yaml", "--platform", "kind"], { env: { ...process.env, KUBECONFIG: "/dev/null" } });
+    expect(noCluster.code).toBe(2);
+    expect(noCluster.stderr).toMatch(/no kind cluster in the kubeconfig[\s\S]*canary-lab up --platform kind/);
     expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "local", "--prometheus-url", "http://127.0.0.1:9090"]).stderr).toMatch(/needs --time-scale 1/);
-    expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "sim", "--prometheus-url", "http://127.0.0.1:9090"]).stderr).toMatch(/local platform only/);
+    expect(runCli(["run", "scenarios/healthy.yaml", "--platform", "sim", "--prometheus-url", "http://127.0.0.1:9090"]).stderr).toMatch(/--prometheus-url works on the local, kind, k3s and cluster platforms only/);
     expect(runCli(["run", "scenarios/healthy.yaml", "--reporter", "pdf"]).stderr).toMatch(/--reporter pdf: expected one of list, json, markdown, html, junit/);
   });
 });

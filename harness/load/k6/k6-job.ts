@@ -52,7 +52,8 @@ export function k6Job(options: K6JobOptions) {
       template: {
         metadata: {
           labels: { ...options.podLabels, "sidecar.istio.io/inject": sidecar ? "true" : "false" },
-          annotations: sidecar ? { "proxy.istio.io/config": JSON.stringify({ holdApplicationUntilProxyStarts: true }) } : {},
+          // The REST API is the harness's (through the API server's pod proxy), not a user's: kept out of the mesh.
+          annotations: sidecar ? { "proxy.istio.io/config": JSON.stringify({ holdApplicationUntilProxyStarts: true }), "traffic.sidecar.istio.io/excludeInboundPorts": String(K6_API_PORT) } : {},
         },
         spec: {
           restartPolicy: "Never",

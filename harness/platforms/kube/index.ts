@@ -1,0 +1,21 @@
+// The kube layer's public API (see README.md): what the kind, k3s, cluster and local-k8s platforms use.
+export { KubeRun, validateRunObjects, describeClusterError, type KubeRunOptions } from "./kube-run.js";
+export type { KubeDataPlane, KubeDataPlaneSetup, RunTraffic } from "./kube-data-plane.js";
+export { ClusterDataPlane, type ClusterDataPlaneOptions } from "./cluster-data-plane.js";
+export { openKubeSession, type KubeSession, type KubeSessionOptions, type KubeCellRun } from "./kube-platform.js";
+export { HttpKubeApi, KubeApiError, KubeUnreachableError, isNotFound, isConflict, type KubeApi, type WatchEvent, type PatchType } from "./api/kube-api.js";
+export { ResourceWatch, type KubeObject, type ObjectChange } from "./api/resource-watch.js";
+export { resourcePath, objectPath } from "./api/resources.js";
+export { ClusterObserver, type WatchedKind } from "./observe/cluster-observer.js";
+export { scenarioTime, type ScenarioTime } from "./observe/scenario-time.js";
+export { KubeArgoDriver } from "./drivers/kube-argo-driver.js";
+export { KubeDeploymentDriver } from "./drivers/kube-deployment-driver.js";
+export { KubeWeightedDriver, type EnvoyAdmin } from "./drivers/kube-weighted-driver.js";
+export { buildRunManifests, type RunManifests, type RunObject } from "./manifests/run-manifests.js";
+export { defaultAppImage, PROFILE_ENV, type AppImage } from "./manifests/pod-template.js";
+export { applyObject, createNamespace, FIELD_MANAGER } from "./operate/apply.js";
+export { chooseContext, checkReachable, checkApiGroups, loadKubeConfig, localClusterReason, isKubePlatform, type KubePlatform, type KubeTarget } from "./cluster/kube-context.js";
+export { collectGarbage, selectLeftovers } from "./cluster/garbage-collection.js";
+export { newKubeRunId, namespaceFor, runLabels, runSelector, RUN_ID_LABEL, MANAGED_BY_LABEL } from "./cluster/run-labels.js";
+export { ClusterSchemaValidator } from "./schemas/cluster-validator.js";
+export { PrometheusClient, DEFAULT_PROMETHEUS, type PrometheusEndpoint } from "./metrics/prometheus-client.js";
