@@ -27,10 +27,10 @@ function addRunOptions(command: Command, defaultReporter: string): Command {
     .option("--seed <n>", "random seed (load, faults, pod names)", "1")
     .option("--time-scale <n>", "how many times faster than real time the manifests' timeline runs (local default 30, sim runs on a virtual clock)")
     .option("--prometheus-url <url>", "local: send analysis and gate queries to this Prometheus (which scrapes the harness's /metrics) instead of the built-in API; needs --time-scale 1")
-    .option("--metrics-port <port>", "local: port of the built-in Prometheus API and /metrics on 127.0.0.1 (default: a free port)")
+    .option("--metrics-port <port>", "local, local-k8s: port of the built-in Prometheus API and /metrics on 127.0.0.1 (default: a free port)")
     .option("--context <name>", "kind, k3s, cluster: the kubeconfig context (default: the current one; kind: a kind-* context)")
     .option("--allow-remote-cluster", "cluster: allow a context that does not look like a local cluster")
-    .option("--keep-namespaces", "kind, k3s, cluster: leave each run's namespace for inspection (canary-lab gc removes it)");
+    .option("--keep-namespaces", "kind, k3s, cluster, local-k8s: leave each run's namespace for inspection (canary-lab gc removes it)");
 }
 
 function buildProgram(output: Output, setExit: (code: number) => void, signal: AbortSignal): Command {

@@ -8,6 +8,7 @@ import { createReporters, isReporterName, REPORTER_NAMES } from "../report/index
 import { expandScenarioPaths, runMatrix } from "../run/run-matrix.js";
 import { loadScenario } from "../scenario/load.js";
 import { openKubeSession, type KubeSession } from "../platforms/kube/kube-platform.js";
+import { openLocalK8sSession } from "../platforms/local-k8s/local-k8s-session.js";
 import type { BuiltInPlatform } from "../run/run-strategy.js";
 import { claimOutDir, createDefaultOutDir } from "../run/out-dir.js";
 import type { Output } from "./output.js";
@@ -45,31 +46,26 @@ function parseInteger(flag: string, value: string, min: number, max: number): nu
 export async function runCommand(scenarios: string[], options: RunCommandOptions, output: Output, signal: AbortSignal, kind: "run" | "compare"): Promise<number> {
   const platform = options.platform;
   if (!(PLATFORMS as readonly string[]).includes(platform)) throw new InputError(`--platform ${platform}: expected one of ${PLATFORMS.join(", ")}`);
-  if (platform !== "sim" && platform !== "local" && !isClusterPlatform(platform)) {
-    throw new InputError(
-      `the ${platform} platform is not part of this build yet; run with --platform sim or --platform local`,
-      {},
-      platform === "local-k8s" ? "local-k8s (real Kubernetes and Argo Rollouts control plane, no Docker) is planned" : "kind, k3s and cluster need Docker or a cluster and are planned",
-    );
-  }
   const reporterNames = options.reporter.split(",").map((r) => r.trim()).filter(Boolean);
   for (const name of reporterNames) if (!isReporterName(name)) throw new InputError(`--reporter ${name}: expected one of ${REPORTER_NAMES.join(", ")}`);
   // report.json is the source of every other report: always written.
   if (!reporterNames.includes("json")) reporterNames.push("json");
   const seed = parseInteger("--seed", options.seed, 0, 2 ** 31 - 1);
-  if (!isClusterPlatform(platform) && (options.context !== undefined || options.allowRemoteCluster || options.keepNamespaces)) {
-    throw new InputError(`--context, --allow-remote-cluster and --keep-namespaces are for the kind, k3s and cluster platforms, not ${platform}`);
+  if (!isClusterPlatform(platform) && (options.context !== undefined || options.allowRemoteCluster || (options.keepNamespaces && platform !== "local-k8s"))) {
+    throw new InputError(`--context, --allow-remote-cluster and --keep-namespaces are for the kind, k3s and cluster platforms${options.keepNamespaces ? " (--keep-namespaces also for local-k8s)" : ""}, not ${platform}`);
   }
   // A real cluster's controllers run on wall time: its scenarios run at scale 1.
-  if (isClusterPlatform(platform) && options.timeScale !== undefined && Number(options.timeScale) !== 1) {
+  const realTime = isClusterPlatform(platform) || platform === "local-k8s";
+  if (realTime && options.timeScale !== undefined && Number(options.timeScale) !== 1) {
     throw new InputError(`--time-scale ${options.timeScale}: the ${platform} platform runs in real time (its controllers do)`, {}, "leave --time-scale out, or use --platform local to run faster than real time");
   }
-  const timeScale = options.timeScale === undefined ? (platform === "sim" || isClusterPlatform(platform) ? 1 : DEFAULT_TIME_SCALE) : Number(options.timeScale);
+  const timeScale = options.timeScale === undefined ? (platform === "sim" || realTime ? 1 : DEFAULT_TIME_SCALE) : Number(options.timeScale);
   if (!(timeScale > 0 && timeScale <= 1000)) throw new InputError(`--time-scale ${options.timeScale}: expected a number above 0 and at most 1000`);
   const repeat = options.repeat === undefined ? 1 : parseInteger("--repeat", options.repeat, 1, 100_000);
   if (repeat > 1 && platform !== "sim" && repeat > 20) throw new InputError(`--repeat ${repeat} on ${platform}: at most 20 repeats per cell with real processes; use --platform sim for large repeat counts`);
   const parallel = options.parallel === undefined ? (platform === "sim" ? 1 : Math.max(1, Math.min(3, os.availableParallelism() - 1))) : parseInteger("--parallel", options.parallel, 1, 16);
   if (options.prometheusUrl !== undefined) {
+    if (platform === "local-k8s") throw new InputError("--prometheus-url is not for local-k8s: the Argo Rollouts controller there queries the harness's own query API", {}, "leave --prometheus-url out (--metrics-port picks the query API's port)");
     if (platform !== "local" && !isClusterPlatform(platform)) throw new InputError(`--prometheus-url works on the local, kind, k3s and cluster platforms only (sim has no real traffic to scrape)`);
     if (timeScale !== 1) throw new InputError("--prometheus-url needs --time-scale 1: a real Prometheus measures windows in wall time", {}, "add --time-scale 1");
     if (!/^https?:\/\/[^/]+/.test(options.prometheusUrl)) throw new InputError(`--prometheus-url ${options.prometheusUrl}: expected a URL such as http://127.0.0.1:9090`);
@@ -83,11 +79,30 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
     color: process.stdout.isTTY && !process.env.NO_COLOR,
   });
   let kube: KubeSession | undefined;
-  if (isClusterPlatform(platform)) {
-    const strategies = expandScenarioPaths(scenarios)
+  const chosenStrategies = () =>
+    expandScenarioPaths(scenarios)
       .map((file) => loadScenario(file))
       .flatMap((scenario) => scenario.strategies)
       .filter((strategy) => options.strategy.length === 0 || options.strategy.includes(strategy.id));
+  if (platform === "local-k8s") {
+    // The real control plane: the one `up` left running, or one started for this command and stopped by close().
+    try {
+      kube = await openLocalK8sSession({
+        strategies: chosenStrategies(),
+        signal,
+        metricsPort,
+        runOptions: { keepNamespace: options.keepNamespaces },
+        log: (line) => output.err(`canary-lab: ${line}\n`),
+      });
+    } catch (error) {
+      releaseOutDir();
+      if (!signal.aborted) throw error;
+      output.err("interrupted while local-k8s was starting: everything it had started is stopped\n");
+      return 130;
+    }
+  }
+  if (isClusterPlatform(platform)) {
+    const strategies = chosenStrategies();
     kube = await openKubeSession({
       platform,
       context: options.context,
@@ -105,7 +120,7 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   const comparison = await runMatrix({
     kube,
     scenarioPaths: scenarios,
-    platform: platform as BuiltInPlatform | ClusterPlatform,
+    platform: platform as BuiltInPlatform | ClusterPlatform | "local-k8s",
     strategies: options.strategy.length > 0 ? options.strategy : undefined,
     seed,
     timeScale,

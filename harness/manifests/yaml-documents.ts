@@ -83,7 +83,15 @@ export function parseYamlText(text: string, file: string): YamlDocument[] {
       const firstLine = problem.message.split("\n")[0] ?? problem.message;
       throw new InputError(`YAML syntax error: ${firstLine}`, { file, line: pos.line, column: pos.col }, "fix the YAML syntax (indentation, quotes, a missing colon)");
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (error) {
+      // The yaml library's guard against alias "billion laughs" documents.
+      if (!(error instanceof ReferenceError)) throw error;
+      const pos = lineCounter.linePos((doc.contents as Node | null)?.range?.[0] ?? 0);
+      throw new InputError(`YAML aliases expand too far: ${error.message}`, { file, line: pos.line, column: pos.col }, "write the values out instead of nesting aliases (*name) of aliases");
+    }
     if (value === null || value === undefined) return; // empty document between two `---`
     const locate = (keyPath: KeyPath): SourceLocation => {
       let node: unknown = doc.contents;

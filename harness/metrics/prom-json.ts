@@ -58,7 +58,7 @@ export function successJson(r: QueryResult, epochMs = 0): string {
   return `{"status":"success","data":${queryDataJson(r, epochMs)}}`;
 }
 
-export type ApiErrorType = "bad_data" | "execution" | "not_found" | "internal" | "timeout" | "canceled";
+export type ApiErrorType = "bad_data" | "execution" | "not_found" | "internal" | "timeout" | "canceled" | "unavailable";
 
 export function errorJson(errorType: ApiErrorType, message: string): string {
   return JSON.stringify({ status: "error", errorType, error: message });

@@ -9,6 +9,7 @@ import { type EngineOptions, instantQuery, rangeQuery } from "./promql/engine.js
 import { PromQLParseError } from "./promql/parse.js";
 import { PromQLExecutionError } from "./promql/values.js";
 import { type ApiErrorType, errorJson, parseApiDuration, parseApiTime, successJson } from "./prom-json.js";
+import { applyQueryFault, OUTAGE_MESSAGE, type QueryFault } from "./query-fault.js";
 
 export interface QueryApiOptions {
   store: SeriesSource;
@@ -16,6 +17,8 @@ export interface QueryApiOptions {
   /** Unix ms that clock time 0 stands for: API times are unix, store times are clock ms. Default 0. */
   epochMs?: number;
   engine?: EngineOptions;
+  /** Chaos: the fault the API answers with right now (an outage, empty results, NaN). */
+  fault?: () => QueryFault | undefined;
 }
 
 export interface StartQueryApiOptions extends QueryApiOptions {
@@ -45,7 +48,7 @@ function invalidParam(param: string, message: string): ApiError {
   return new ApiError("bad_data", `invalid parameter ${JSON.stringify(param)}: ${message}`);
 }
 
-const STATUS_BY_ERROR: Readonly<Record<ApiErrorType, number>> = { bad_data: 400, execution: 422, not_found: 404, internal: 500, timeout: 503, canceled: 499 };
+const STATUS_BY_ERROR: Readonly<Record<ApiErrorType, number>> = { bad_data: 400, execution: 422, not_found: 404, internal: 500, timeout: 503, canceled: 499, unavailable: 503 };
 
 /** A node:http request listener serving /api/v1/query and /api/v1/query_range. */
 export function createQueryApiHandler(options: QueryApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -76,6 +79,8 @@ async function handle(req: IncomingMessage, options: QueryApiOptions, epochMs: n
     return { status: 404, body: errorJson("not_found", `unknown API endpoint ${path}`) };
   }
   if (req.method !== "GET" && req.method !== "POST") return { status: 405, body: errorJson("bad_data", `method ${req.method ?? ""} not allowed`) };
+  const fault = options.fault?.();
+  if (fault === "outage") return { status: 503, body: errorJson("unavailable", OUTAGE_MESSAGE) };
   try {
     const form = await formValues(req, url);
     const value = (name: string): string => form.get(name) ?? "";
@@ -97,7 +102,7 @@ async function handle(req: IncomingMessage, options: QueryApiOptions, epochMs: n
           throw invalidParam("time", `invalid time value for 'time': ${(err as Error).message}`);
         }
       }
-      const result = runQuery(() => instantQuery(options.store, value("query"), atMs, engine));
+      const result = applyQueryFault(runQuery(() => instantQuery(options.store, value("query"), atMs, engine)), fault);
       return { status: 200, body: successJson(result, epochMs) };
     }
     const start = toStoreMs(parseParam("start", value("start"), parseApiTime));
@@ -108,7 +113,7 @@ async function handle(req: IncomingMessage, options: QueryApiOptions, epochMs: n
     if ((end - start) / step > 11000) {
       throw new ApiError("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
     }
-    const result = runQuery(() => rangeQuery(options.store, value("query"), start, end, step, engine));
+    const result = applyQueryFault(runQuery(() => rangeQuery(options.store, value("query"), start, end, step, engine)), fault);
     return { status: 200, body: successJson(result, epochMs) };
   } catch (err) {
     if (err instanceof ApiError) return { status: STATUS_BY_ERROR[err.errorType], body: errorJson(err.errorType, err.message) };

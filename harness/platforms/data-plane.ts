@@ -9,6 +9,8 @@ import type { MetricsStore } from "../metrics/store.js";
 import type { Timeline } from "../timeline/events.js";
 import type { LoadProfile } from "../load/index.js";
 import type { TrafficRecorder } from "./traffic-recorder.js";
+import type { QueryFault } from "../metrics/query-fault.js";
+import type { RouterFault } from "./router-faults.js";
 
 export interface ProbeSpec {
   path: string;
@@ -94,6 +96,13 @@ export interface DataPlane {
   /** The Prometheus URL analysis should use when a real HTTP endpoint exists (local). */
   prometheusUrl(): string | undefined;
   /** Chaos hooks; a platform that cannot do one throws an InputError naming it. */
-  killPod?(name: string): void;
+  /** The pod's container dies from `signal` (default SIGKILL); the kubelet restarts it. */
+  killPod?(name: string, signal?: "SIGKILL" | "SIGTERM"): void;
+  /** The pod's container stops (local: SIGSTOP) or resumes; frozen, it answers nothing, probes included. */
+  freezePod?(name: string, frozen: boolean): void;
+  /** The router's injected faults from now on (replacing the previous set; empty clears them). */
+  setRouterFaults?(faults: readonly RouterFault[]): void;
+  /** The metrics provider's fault from now on (undefined: healthy again). */
+  setQueryFault?(fault: QueryFault | undefined): void;
   stop(): Promise<void>;
 }

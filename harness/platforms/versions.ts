@@ -26,6 +26,7 @@ export const pinnedVersionsSchema = z.strictObject({
   istio: z.strictObject({ version: plainVersion, chartRepository: z.url({ protocol: /^https$/ }) }),
   prometheus: z.strictObject({ image: pinnedImage }),
   k6: z.strictObject({ image: pinnedImage }),
+  envoy: z.strictObject({ image: pinnedImage }),
   helm: z.strictObject({ version: kubeStyleVersion }),
   fixtureApp: z.strictObject({ image: imageRepository, versions: z.array(imageTag).min(1) }),
 });

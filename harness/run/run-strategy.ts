@@ -24,6 +24,7 @@ import { writeFileAtomic } from "../report/atomic-write.js";
 import { TeardownStack } from "./teardown.js";
 import { TimelineFile } from "./timeline-file.js";
 import type { LoadProfile } from "../load/index.js";
+import { ChaosSchedule } from "../chaos/index.js";
 
 export type BuiltInPlatform = "sim" | "local";
 
@@ -94,7 +95,24 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
     });
     const plan = strategy.operatorPlanPath ? loadOperatorPlan(strategy.operatorPlanPath) : undefined;
     driver = chooseDriver({ strategyId: strategy.id, cluster, dataPlane, analysis, timeline, versions, random, replicas: scenario.spec.replicas, plan });
-    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS, observeMs: scenario.spec.observeSeconds * 1000 });
+    const chaos =
+      scenario.spec.chaos.length === 0
+        ? undefined
+        : new ChaosSchedule(
+            scenario.spec.chaos,
+            {
+              strategyId: strategy.id,
+              dataPlane,
+              driver,
+              timeline,
+              versions,
+              segments: (scenario.spec.load as LoadProfile).segments ?? [],
+              // Its own stream: adding chaos to a scenario leaves the other draws of a seed as they were.
+              random: seededRandom(seed ^ 0x3c6ef372),
+            },
+            { file: scenario.file, locate: scenario.locate ? (index) => scenario.locate!(["chaos", index]) : undefined },
+          );
+    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS, observeMs: scenario.spec.observeSeconds * 1000, chaos });
   } catch (error) {
     if (!(error instanceof Interrupted) && !signal.aborted) {
       await teardown.runAll();
@@ -131,7 +149,7 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
   });
   const teardownErrors = await teardown.runAll();
   if (teardownErrors.length > 0) report.verdict.mismatches.push(...teardownErrors.map((e) => e.message));
-  if (options.runDir) writeFileAtomic(files.report, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.runDir) await writeFileAtomic(files.report, `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }
 

@@ -20,6 +20,8 @@ export interface Scenario {
   file: string;
   spec: ScenarioSpec;
   strategies: StrategyUnderTest[];
+  /** Where a key of the scenario file is, for errors found later (a chaos action a strategy cannot take). */
+  locate?: (keyPath: ReadonlyArray<string | number>) => { file: string; line: number; column: number };
 }
 
 export function strategiesFolder(): string {
@@ -37,7 +39,9 @@ export function loadScenario(file: string): Scenario {
     throw new InputErrors(
       parsed.error.issues.map((issue) => {
         const keyPath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-        return new InputError(describeIssue(issue), { ...document.locate(keyPath), keyPath: formatKeyPath(keyPath) || undefined });
+        // An unknown key is best shown where it is written, not where its mapping starts.
+        const at = issue.code === "unrecognized_keys" && issue.keys[0] !== undefined ? [...keyPath, issue.keys[0]] : keyPath;
+        return new InputError(describeIssue(issue), { ...document.locate(at), keyPath: formatKeyPath(keyPath) || undefined });
       }),
     );
   }
@@ -68,15 +72,32 @@ export function loadScenario(file: string): Scenario {
     return { id, manifestPaths, operatorPlanPath, expectation };
   });
   if (errors.length > 0) throw new InputErrors(errors);
-  return { name: spec.name ?? path.basename(file).replace(/\.ya?ml$/i, ""), file, spec, strategies };
+  return { name: spec.name ?? path.basename(file).replace(/\.ya?ml$/i, ""), file, spec, strategies, locate: (keyPath) => document.locate(keyPath) };
 }
+
+/** An error message stays one line, whatever a generated file holds. */
+const MAX_KEYS_SHOWN = 10;
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+    case "unrecognized_keys": {
+      const shown = issue.keys.slice(0, MAX_KEYS_SHOWN).map((k) => `"${k}"`);
+      const more = issue.keys.length - shown.length;
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${shown.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+    }
     case "invalid_type":
       return `expected ${issue.expected}${"input" in issue ? `, got ${describeValue(issue.input)}` : ""}`;
+    case "invalid_union": {
+      // A discriminated union says which discriminators it knows in its own message.
+      if (issue.errors.length === 0) return issue.message;
+      const forms = issue.errors.map((branch) => {
+        const first = branch[0];
+        if (!first) return "";
+        const where = formatKeyPath(first.path.filter((p): p is string | number => typeof p !== "symbol"));
+        return `${describeIssue(first)}${where ? ` (at ${where})` : ""}`;
+      });
+      return `matches none of the allowed forms: ${[...new Set(forms.filter(Boolean))].join("; or ")}`;
+    }
     default:
       return issue.message;
   }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { profileSchema } from "../../fixtures/app/profile.js";
 import { LOAD_LIMITS, loadProfileSchema } from "../load/index.js";
+import { chaosActionSchema, chaosReferenceProblems } from "../chaos/schema.js";
 
 export const OUTCOMES = ["promoted", "rolled-back", "stalled", "timed-out"] as const;
 
@@ -55,8 +56,8 @@ export const scenarioSchema = z
     /** Overrides the replica count of the strategy's Deployment or Rollout. */
     replicas: z.int().min(1).max(50).optional(),
     load: scenarioLoadSchema,
-    /** Chaos actions on the timeline (see chaos/). */
-    chaos: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Chaos actions on the timeline (see harness/chaos/schema.ts). */
+    chaos: z.array(chaosActionSchema).max(100).default([]),
     expect: z.record(z.string(), expectationSchema),
     /** Users are counted for at least this long after the update, so shipping a bad version costs what it costs. */
     observeSeconds: z.number().min(0).max(24 * 3600).default(180),
@@ -66,6 +67,10 @@ export const scenarioSchema = z
   .superRefine((scenario, ctx) => {
     if (scenario.app.stable.version === scenario.app.candidate.version) {
       ctx.addIssue({ code: "custom", path: ["app", "candidate", "version"], message: `must differ from the stable version "${scenario.app.stable.version}"` });
+    }
+    const segments = ((scenario.load as { segments?: Array<{ name: string }> }).segments ?? []).map((s) => s.name);
+    for (const problem of chaosReferenceProblems(scenario.chaos, { versions: { stable: scenario.app.stable.version, candidate: scenario.app.candidate.version }, segments })) {
+      ctx.addIssue({ code: "custom", path: ["chaos", ...problem.path], message: problem.message });
     }
     const ids = (scenario.strategies ?? []).map((s) => (typeof s === "string" ? s : s.id));
     const seen = new Set<string>();

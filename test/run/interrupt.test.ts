@@ -1,7 +1,9 @@
-// Ctrl-C during a local run: teardown runs, no process or port it started is left, the partial
-// timeline and a report marked interrupted are on disk, and the exit code is 130.
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// Ctrl-C and SIGTERM during local runs, at different phases: teardown runs, no process, port or
+// temporary folder the run made is left, the partial timeline and a report marked interrupted are
+// on disk, and the exit code is 130. A second Ctrl-C forces the exit, still without orphans, even
+// when the fixture app ignores SIGTERM. Everything the run listened on was loopback.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,10 +31,19 @@ function descendants(root: number): number[] {
   return found;
 }
 
-/** Ports these processes listen on. */
-function listeningPorts(pids: number[]): number[] {
+interface Listening {
+  address: string;
+  port: number;
+}
+
+/** TCP sockets these processes listen on. */
+function listeningSockets(pids: number[]): Listening[] {
   const lines = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" }).split("\n");
-  return lines.filter((l) => pids.some((pid) => l.includes(`pid=${pid},`))).map((l) => Number(/:(\d+)\s/.exec(l)?.[1]));
+  return lines
+    .filter((l) => pids.some((pid) => l.includes(`pid=${pid},`)))
+    .map((l) => /\s(\S+):(\d+)\s+\S+:\*/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ address: m[1]!, port: Number(m[2]) }));
 }
 
 function alive(pid: number): boolean {
@@ -44,39 +55,127 @@ function alive(pid: number): boolean {
   }
 }
 
-describe.runIf(existsSync("/proc") && existsSync(path.join(repoRoot, "dist/fixtures/app/server.js")))("Ctrl-C on the local platform", () => {
-  it("tears everything down, keeps partial results and exits 130", async () => {
-    const out = path.join(dir, "run");
-    const child = spawn(process.execPath, [path.join(repoRoot, "bin/canary-lab.js"), "run", "scenarios/healthy.yaml", "--platform", "local", "--strategy", "argo-canary-istio", "--out", out], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+interface Run {
+  child: ChildProcess;
+  out: string;
+  temp: string;
+  stdout: () => string;
+  exited: Promise<number | null>;
+  waitFor: (pattern: RegExp, what: string) => Promise<void>;
+}
 
-    // Wait until pods serve traffic and the rollout has begun.
-    const deadline = Date.now() + 60_000;
-    while (!/phase\s+observe/.test(stdout)) {
-      if (Date.now() > deadline) throw new Error(`the run never reached the observe phase:\n${stdout}`);
-      await new Promise((r) => setTimeout(r, 100));
+let runs = 0;
+
+function startRun(strategy: string, env: Record<string, string> = {}): Run {
+  const id = runs++;
+  const out = path.join(dir, `run-${id}`);
+  // The run's own temporary folder: whatever it creates there must be gone at the end.
+  const temp = path.join(dir, `tmp-${id}`);
+  mkdirSync(temp);
+  const child = spawn(process.execPath, [path.join(repoRoot, "bin/canary-lab.js"), "run", "scenarios/healthy.yaml", "--platform", "local", "--strategy", strategy, "--out", out], {
+    cwd: repoRoot,
+    env: { ...process.env, TMPDIR: temp, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.resume();
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp, what: string) => {
+    const deadline = Date.now() + 90_000;
+    while (!pattern.test(stdout)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the run never reached ${what}:\n${stdout}`);
+      await new Promise((r) => setTimeout(r, 50));
     }
-    const started = descendants(child.pid!);
-    const ports = listeningPorts([child.pid!, ...started]);
-    expect(started.length).toBeGreaterThanOrEqual(5); // the fixture app's pods
-    expect(ports.length).toBeGreaterThanOrEqual(3); // router, query API, pods
+  };
+  return { child, out, temp, stdout: () => stdout, exited, waitFor };
+}
 
-    child.kill("SIGINT");
-    const code = await exited;
-    expect(code).toBe(130);
-    expect(started.filter(alive)).toEqual([]);
-    expect(listeningPorts(started)).toEqual([]);
-    const stillListening = execFileSync("ss", ["-ltnH"], { encoding: "utf8" });
-    for (const port of ports) expect(stillListening).not.toMatch(new RegExp(`:${port}\\s`));
+/** What the run has started: its processes and the sockets they listen on (all on loopback). */
+function snapshot(run: Run, minProcesses: number) {
+  const pids = descendants(run.child.pid!);
+  const sockets = listeningSockets([run.child.pid!, ...pids]);
+  expect(pids.length).toBeGreaterThanOrEqual(minProcesses);
+  for (const socket of sockets) expect(socket.address).toBe("127.0.0.1");
+  return { pids, ports: sockets.map((s) => s.port) };
+}
 
-    const cell = path.join(out, "healthy--argo-canary-istio");
-    const report = JSON.parse(readFileSync(path.join(cell, "report.json"), "utf8"));
-    expect(report.verdict.outcome).toBe("interrupted");
-    expect(report.verdict.matched).toBe(false);
-    const events = readFileSync(path.join(cell, "timeline.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(events.some((e: { type: string; phase?: string }) => e.type === "phase" && e.phase === "observe")).toBe(true);
-    expect(events.at(-1)).toMatchObject({ type: "verdict", outcome: "interrupted" });
-  }, 120_000);
+function expectNothingLeft(run: Run, started: { pids: number[]; ports: number[] }): void {
+  expect(started.pids.filter(alive)).toEqual([]);
+  expect(descendants(run.child.pid!)).toEqual([]);
+  const stillListening = listeningSockets(started.pids).map((s) => s.port);
+  expect(stillListening).toEqual([]);
+  const anyListening = execFileSync("ss", ["-ltnH"], { encoding: "utf8" });
+  for (const port of started.ports) expect(anyListening).not.toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s`));
+  expect(readdirSync(run.temp)).toEqual([]);
+}
+
+function expectInterruptedReport(run: Run, strategy: string, lastPhase: string): void {
+  const cell = path.join(run.out, `healthy--${strategy}`);
+  const report = JSON.parse(readFileSync(path.join(cell, "report.json"), "utf8"));
+  expect(report.verdict.outcome).toBe("interrupted");
+  expect(report.verdict.matched).toBe(false);
+  const events = readFileSync(path.join(cell, "timeline.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; phase?: string });
+  expect(events.some((e) => e.type === "phase" && e.phase === lastPhase)).toBe(true);
+  expect(events.at(-1)).toMatchObject({ type: "verdict", outcome: "interrupted" });
+  // Reports are renamed into place: no half-written temporary file stays behind.
+  expect(readdirSync(cell).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  expect(readdirSync(run.out).filter((f) => f.startsWith("."))).toEqual([]);
+}
+
+const ready = existsSync("/proc") && existsSync(path.join(repoRoot, "dist/fixtures/app/server.js"));
+
+describe.runIf(ready)("interrupting a local run", () => {
+  it("Ctrl-C while observing: teardown, partial results, exit 130", async () => {
+    const run = startRun("argo-canary-istio");
+    await run.waitFor(/phase\s+observe/, "the observe phase");
+    const started = snapshot(run, 5); // the fixture app's pods
+    expect(started.ports.length).toBeGreaterThanOrEqual(3); // router, query API, pods
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expectNothingLeft(run, started);
+    expectInterruptedReport(run, "argo-canary-istio", "observe");
+  }, 150_000);
+
+  it("SIGTERM while the stable version deploys: the same guarantees", async () => {
+    const run = startRun("deployment-rolling");
+    await run.waitFor(/phase\s+deploy-stable/, "the deploy-stable phase");
+    // At least one pod process started, none serving traffic yet.
+    const deadline = Date.now() + 60_000;
+    while (descendants(run.child.pid!).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const started = snapshot(run, 1);
+    expect(run.stdout()).not.toMatch(/phase\s+start-load/);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(130);
+    expectNothingLeft(run, started);
+    expectInterruptedReport(run, "deployment-rolling", "deploy-stable");
+  }, 150_000);
+
+  it("apps that ignore SIGTERM are killed after the grace period", async () => {
+    const run = startRun("deployment-rolling", { CANARY_LAB_IGNORE_SIGTERM: "1" });
+    await run.waitFor(/phase\s+start-load/, "the start-load phase");
+    const started = snapshot(run, 4);
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(130);
+    expectNothingLeft(run, started);
+    expectInterruptedReport(run, "deployment-rolling", "start-load");
+  }, 150_000);
+
+  it("a second Ctrl-C forces the exit during teardown, still without orphans", async () => {
+    const run = startRun("argo-canary-istio", { CANARY_LAB_IGNORE_SIGTERM: "1" });
+    await run.waitFor(/phase\s+observe/, "the observe phase");
+    const started = snapshot(run, 5);
+    run.child.kill("SIGINT");
+    // Teardown now waits for apps that ignore SIGTERM; the user will not.
+    await new Promise((r) => setTimeout(r, 100));
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    // SIGKILL is asynchronous: give the kernel a moment to reap.
+    const deadline = Date.now() + 5000;
+    while (started.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expectNothingLeft(run, started);
+    // Forced: no report, but the timeline written so far is on disk.
+    const timeline = path.join(run.out, "healthy--argo-canary-istio", "timeline.jsonl");
+    expect(readFileSync(timeline, "utf8")).toMatch(/"phase":"observe"/);
+  }, 150_000);
 });

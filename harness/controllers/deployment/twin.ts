@@ -46,6 +46,19 @@ function sameStatus(a: DeploymentStatus, b: DeploymentStatus): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * What the API server holds for one Deployment and its ReplicaSets: all a (re)started controller
+ * reads (plain JSON; the upstream controller keeps nothing else it needs across restarts).
+ */
+export interface DeploymentTwinState {
+  spec: DeploymentSpec;
+  /** The pod template identity of spec.template. */
+  version: string;
+  replicaSets: ReplicaSet[];
+  status: DeploymentStatus;
+  revision: number;
+}
+
 /** A twin of the Deployment controller for one Deployment. */
 export class DeploymentControllerTwin {
   private spec: DeploymentSpec;
@@ -66,6 +79,21 @@ export class DeploymentControllerTwin {
     const labels = deployment.spec?.template?.metadata?.labels ?? {};
     const identity = version ?? labels["version"] ?? labels["app.kubernetes.io/version"] ?? JSON.stringify(deployment.spec?.template ?? {});
     return new DeploymentControllerTwin(deploymentSpecFromManifest(deployment), identity);
+  }
+
+  /** The stored objects, as the API server would hand them to a restarted controller. */
+  getState(): DeploymentTwinState {
+    return JSON.parse(JSON.stringify({ spec: this.spec, version: this.version, replicaSets: this.replicaSets, status: this.status, revision: this.revision })) as DeploymentTwinState;
+  }
+
+  /** A new controller that resumes from stored objects. */
+  static fromState(state: DeploymentTwinState): DeploymentControllerTwin {
+    const stored = JSON.parse(JSON.stringify(state)) as DeploymentTwinState;
+    const twin = new DeploymentControllerTwin(stored.spec, stored.version);
+    twin.replicaSets = stored.replicaSets;
+    twin.status = stored.status;
+    twin.revision = stored.revision;
+    return twin;
   }
 
   get currentVersion(): string {

@@ -135,6 +135,21 @@ describe("HpaTwin reconcile (horizontal_test.go cases)", () => {
     expect(reasonOf(result, "AbleToScale")?.reason).toBe("SucceededRescale");
   });
 
+  it("patched limits (kubectl patch hpa) apply on the next sync and keep the recommendation history", () => {
+    const clock = new VirtualClock(START);
+    const twin = new HpaTwin(makeHpa({ min: 2, max: 10, metrics: [cpuMetric(50)] }), clock);
+    twin.reconcile(observe(clock.now(), 6, rowsOf([300, 300, 300, 300, 300, 300], [1000, 1000, 1000, 1000, 1000, 1000])));
+    const history = twin.recommendationHistory();
+    twin.setReplicaLimits({ minReplicas: 2, maxReplicas: 3 });
+    expect([twin.minReplicas, twin.maxReplicas]).toEqual([2, 3]);
+    clock.advance(15_000);
+    const result = twin.reconcile(observe(clock.now(), 6, rowsOf([300, 300, 300, 300, 300, 300], [1000, 1000, 1000, 1000, 1000, 1000])));
+    expect(result.desiredReplicas).toBe(3);
+    expect(result.events[0]?.message).toBe("New size: 3; reason: Current number of replicas above Spec.MaxReplicas");
+    expect(twin.recommendationHistory().slice(0, history.length)).toEqual(history);
+    expect(() => twin.setReplicaLimits({ minReplicas: 4, maxReplicas: 3 })).toThrow(RangeError);
+  });
+
   it("TestScaleUpRCImmediately: below minReplicas goes straight to min", () => {
     const clock = new VirtualClock(START);
     const twin = new HpaTwin(makeHpa({ min: 2, max: 6 }), clock);

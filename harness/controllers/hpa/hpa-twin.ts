@@ -74,7 +74,7 @@ interface Behavior {
 }
 
 export class HpaTwin {
-  private readonly hpa: IHorizontalPodAutoscaler;
+  private hpa: IHorizontalPodAutoscaler;
   private readonly behavior: Behavior | undefined;
   private readonly metricSpecs: IIoK8sApiAutoscalingV2MetricSpec[];
   private readonly options: Required<Omit<HpaTwinOptions, "initialRecommendations">>;
@@ -120,6 +120,18 @@ export class HpaTwin {
 
   get maxReplicas(): number {
     return this.hpa.spec?.maxReplicas ?? 0;
+  }
+
+  /**
+   * `kubectl patch hpa` on spec.minReplicas / spec.maxReplicas. The controller keeps its
+   * recommendation history (it is keyed by the HPA, not its spec); the next sync clamps to the
+   * new limits ("Current number of replicas above Spec.MaxReplicas").
+   */
+  setReplicaLimits(limits: { minReplicas: number; maxReplicas: number }): void {
+    if (!(Number.isInteger(limits.minReplicas) && Number.isInteger(limits.maxReplicas) && limits.minReplicas >= 1 && limits.minReplicas <= limits.maxReplicas)) {
+      throw new RangeError(`HorizontalPodAutoscaler limits must satisfy 1 <= minReplicas <= maxReplicas, got ${limits.minReplicas}..${limits.maxReplicas}`);
+    }
+    this.hpa = { ...this.hpa, spec: { ...this.hpa.spec!, minReplicas: limits.minReplicas, maxReplicas: limits.maxReplicas } };
   }
 
   /** Unstabilized recommendations currently remembered (copies). */

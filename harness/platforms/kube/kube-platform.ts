@@ -18,9 +18,6 @@ import { KubeRun } from "./kube-run.js";
 import { DEFAULT_PROMETHEUS, type PrometheusEndpoint } from "./metrics/prometheus-client.js";
 import { ClusterSchemaValidator } from "./schemas/cluster-validator.js";
 
-/** Envoy for envoy-runtime's front proxy; Istio 1.31's sidecars run Envoy 1.35. */
-export const DEFAULT_ENVOY_IMAGE = "envoyproxy/envoy:v1.35.3";
-
 export interface KubeSessionOptions {
   platform: Exclude<KubePlatform, "local-k8s">;
   context?: string;
@@ -116,7 +113,7 @@ export async function openKubeSession(options: KubeSessionOptions): Promise<Kube
           onEvent: cell.onEvent,
           validator,
           keepNamespace: options.keepNamespaces,
-          images: { app: { image: (v) => fixtureAppImage(versions, v), pullPolicy: "IfNotPresent" }, envoy: DEFAULT_ENVOY_IMAGE },
+          images: { app: { image: (v) => fixtureAppImage(versions, v), pullPolicy: "IfNotPresent" }, envoy: versions.envoy.image },
         });
         options.log(`${cell.scenario.name} × ${cell.strategy.id}: namespace ${run.namespace}`);
         return run.run();

@@ -11,27 +11,24 @@ import type { ProfileInput } from "../../../fixtures/app/profile.js";
 import { seededRandom } from "../../../fixtures/app/random.js";
 import { ScaledClock } from "../../clock/clock.js";
 import { ProcessGroup } from "../../exec/index.js";
-import { isRampingProfile, startLoad, type LoadProfile, type LoadRun } from "../../load/index.js";
+import type { LoadRun } from "../../load/index.js";
 import type { QueryResult } from "../../metrics/promql/values.js";
+import { applyQueryFault, MetricsOutageError, type QueryFault } from "../../metrics/query-fault.js";
+import { InputError } from "../../input-error.js";
 import { startQueryApi, type RunningQueryApi } from "../../metrics/query-api.js";
 import { MetricsStore } from "../../metrics/store.js";
 import type { Timeline } from "../../timeline/events.js";
 import type { DataPlane, DataPlaneSetup, MeshConfig, PlatformPod, PodSpec } from "../data-plane.js";
 import { TrafficRecorder } from "../traffic-recorder.js";
+import type { RouterFault } from "../router-faults.js";
 import { CpuSampler } from "./cpu-sampler.js";
 import { ProcessKubelet } from "./kubelet/index.js";
 import { startRouter, type RouterHandle } from "./router/index.js";
+import { startUserLoad } from "./user-load.js";
 
 export const DEFAULT_TIME_SCALE = 30;
 
-/** The load profile in wall terms: S times the rate, durations S times shorter. */
-export function scaleLoadProfile(profile: LoadProfile, scale: number): LoadProfile {
-  const base = { ...profile, durationSeconds: profile.durationSeconds / scale };
-  if (isRampingProfile(profile)) {
-    return { ...base, startRate: profile.startRate * scale, stages: profile.stages.map((s) => ({ durationSeconds: s.durationSeconds / scale, targetRate: s.targetRate * scale })) } as LoadProfile;
-  }
-  return { ...base, rate: (profile as { rate: number }).rate * scale } as LoadProfile;
-}
+export { scaleLoadProfile } from "./user-load.js";
 
 export class LocalDataPlane implements DataPlane {
   readonly platform = "local" as const;
@@ -50,6 +47,7 @@ export class LocalDataPlane implements DataPlane {
   private podsCache: { at: number; pods: PlatformPod[] } | undefined;
   private readonly cpu: CpuSampler;
   private nextCpuSampleAt = 0;
+  private queryFault: QueryFault | undefined;
 
   constructor(
     readonly timeScale = DEFAULT_TIME_SCALE,
@@ -82,7 +80,14 @@ export class LocalDataPlane implements DataPlane {
       random,
       pods: () => this.routerPods(),
     });
-    this.queryApi = await startQueryApi({ store: this.metrics, clock: this.clock, port: this.prometheus.metricsPort ?? 0 });
+    try {
+      this.queryApi = await startQueryApi({ store: this.metrics, clock: this.clock, port: this.prometheus.metricsPort ?? 0, fault: () => this.queryFault });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE" && this.prometheus.metricsPort !== undefined) {
+        throw new InputError(`--metrics-port ${this.prometheus.metricsPort}: the port is already in use on 127.0.0.1`, {}, "pick a free port, or leave --metrics-port out to let the harness choose one");
+      }
+      throw error;
+    }
   }
 
   createPod(spec: PodSpec): void {
@@ -107,8 +112,21 @@ export class LocalDataPlane implements DataPlane {
     this.router?.invalidatePods();
   }
 
-  killPod(name: string): void {
-    this.kubelet!.killPod(name, "SIGKILL");
+  killPod(name: string, signal: "SIGKILL" | "SIGTERM" = "SIGKILL"): void {
+    this.kubelet!.killPod(name, signal);
+    this.podsCache = undefined;
+  }
+
+  freezePod(name: string, frozen: boolean): void {
+    this.kubelet!.freezePod(name, frozen);
+  }
+
+  setRouterFaults(faults: readonly RouterFault[]): void {
+    this.router!.setFaults(faults);
+  }
+
+  setQueryFault(fault: QueryFault | undefined): void {
+    this.queryFault = fault;
   }
 
   pods(): PlatformPod[] {
@@ -157,17 +175,7 @@ export class LocalDataPlane implements DataPlane {
   setLoad(running: boolean): void {
     const setup = this.setup!;
     if (running && !this.load) {
-      this.load = startLoad({
-        target: this.router!.url,
-        profile: scaleLoadProfile(setup.load, this.timeScale),
-        random: seededRandom(setup.seed ^ 0x68e31da4),
-        signal: setup.signal,
-        onResult: (r) => {
-          const failed = r.error !== undefined || r.status === 0 || r.status >= 500;
-          if (r.error === "cancelled") return;
-          this.recorder!.record({ atMs: this.clock.now(), version: r.version === "unknown" ? "none" : r.version, segment: r.segment, status: r.status, latencyMs: r.latencyMs, failed });
-        },
-      });
+      this.load = startUserLoad({ target: this.router!.url, profile: setup.load, timeScale: this.timeScale, seed: setup.seed, signal: setup.signal, recorder: this.recorder!, clock: this.clock });
     } else if (!running && this.load) {
       const load = this.load;
       this.load = undefined;
@@ -188,22 +196,30 @@ export class LocalDataPlane implements DataPlane {
     // Through the HTTP API, as Argo's prometheus provider would call it: the built-in one, or a
     // real Prometheus scraping /metrics (then on wall time, "now", as Argo asks it).
     this.router?.flushMetrics();
+    // The built-in API injects the fault itself (analysis sees it through HTTP); a real Prometheus
+    // cannot be told to misbehave, so its answers are spoilt here, as a failing proxy in front would.
+    if (this.prometheus.url && this.queryFault === "outage") throw new MetricsOutageError();
     const url = new URL("/api/v1/query", this.prometheus.url ?? this.queryApi!.url);
     url.searchParams.set("query", promql);
     if (!this.prometheus.url) url.searchParams.set("time", String(atMs / 1000));
     const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { status: string; error?: string; data?: { resultType: string; result: unknown } };
     if (body.status !== "success" || !body.data) throw new Error(body.error ?? `query API answered ${response.status}`);
+    if (this.prometheus.url && this.queryFault) return applyQueryFault(this.fromApiData(body.data, atMs), this.queryFault);
+    return this.fromApiData(body.data, atMs);
+  }
+
+  private fromApiData(data: { resultType: string; result: unknown }, atMs: number): QueryResult {
     const toNumber = (v: string) => (v === "NaN" ? Number.NaN : v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : Number(v));
-    if (body.data.resultType === "vector") {
-      const result = body.data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
+    if (data.resultType === "vector") {
+      const result = data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
       return { resultType: "vector", timeMs: atMs, result: result.map((s) => ({ metric: s.metric, value: toNumber(s.value[1]) })) } as unknown as QueryResult;
     }
-    if (body.data.resultType === "scalar") {
-      const [t, v] = body.data.result as [number, string];
+    if (data.resultType === "scalar") {
+      const [t, v] = data.result as [number, string];
       return { resultType: "scalar", result: { t: t * 1000, v: toNumber(v) } };
     }
-    throw new Error(`query returned a ${body.data.resultType}`);
+    throw new Error(`query returned a ${data.resultType}`);
   }
 
   prometheusUrl(): string | undefined {

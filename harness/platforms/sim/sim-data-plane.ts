@@ -9,9 +9,11 @@ import { compileRoutes, endpointsFor, pickEndpoint, routeRequest, type MeshRoute
 import { arrivalSchedule, type LoadProfile, type ScheduledArrival } from "../../load/index.js";
 import { instantQuery } from "../../metrics/promql/engine.js";
 import type { QueryResult } from "../../metrics/promql/values.js";
+import { applyQueryFault, type QueryFault } from "../../metrics/query-fault.js";
 import { MetricsStore } from "../../metrics/store.js";
 import type { DataPlane, DataPlaneSetup, MeshConfig, PlatformPod, PodSpec } from "../data-plane.js";
 import { TrafficRecorder } from "../traffic-recorder.js";
+import { hasInboundFaults, inboundFault, withFaultRoutes, type RouterFault } from "../router-faults.js";
 import { IstioAggregator } from "./istio-aggregator.js";
 import { SimKubelet } from "./sim-pods.js";
 
@@ -40,6 +42,10 @@ export class SimDataPlane implements DataPlane {
   private loadStartMs = 0;
   private endpointCache = new Map<string, Array<MeshPodView & { pod: PlatformPod }>>();
   private endpointCacheKey = "";
+  private meshConfig: MeshConfig | undefined;
+  private routerFaults: readonly RouterFault[] = [];
+  private inboundFaults = false;
+  private queryFault: QueryFault | undefined;
 
   get traffic(): TrafficRecorder {
     return this.recorder;
@@ -62,7 +68,22 @@ export class SimDataPlane implements DataPlane {
   }
 
   killPod(name: string): void {
+    // On sim a SIGTERM and a SIGKILL end alike: the container exits and the kubelet restarts it.
     this.kubelet.kill(name, this.clock.now());
+  }
+
+  freezePod(name: string, frozen: boolean): void {
+    this.kubelet.freeze(name, frozen);
+  }
+
+  setRouterFaults(faults: readonly RouterFault[]): void {
+    this.routerFaults = [...faults];
+    this.inboundFaults = hasInboundFaults(faults);
+    if (this.meshConfig) this.setMesh(this.meshConfig);
+  }
+
+  setQueryFault(fault: QueryFault | undefined): void {
+    this.queryFault = fault;
   }
 
   pods(): PlatformPod[] {
@@ -74,7 +95,9 @@ export class SimDataPlane implements DataPlane {
   }
 
   setMesh(config: MeshConfig): void {
-    this.routes = compileRoutes({ virtualServices: config.virtualServices, destinationRules: config.destinationRules, services: config.services });
+    this.meshConfig = config;
+    const routed = withFaultRoutes(config, this.routerFaults);
+    this.routes = compileRoutes({ virtualServices: routed.virtualServices, destinationRules: routed.destinationRules, services: routed.services });
     this.endpointCacheKey = "";
     this.entryHost = config.entryHost;
   }
@@ -106,7 +129,7 @@ export class SimDataPlane implements DataPlane {
 
   async query(promql: string, atMs: number): Promise<QueryResult> {
     this.aggregator.flush();
-    return instantQuery(this.metrics, promql, atMs);
+    return applyQueryFault(instantQuery(this.metrics, promql, atMs), this.queryFault);
   }
 
   prometheusUrl(): string | undefined {
@@ -150,6 +173,12 @@ export class SimDataPlane implements DataPlane {
     const decision = routeRequest(routes, { host: this.entryHost, path: arrival.request.path, method: arrival.request.method, headers, random: this.random });
     if (decision.kind !== "forward") {
       const status = decision.status;
+      if (decision.kind === "abort" && decision.responseFlag === "FI") {
+        // A fault abort on a route: the client sidecar answers and reports it (source only).
+        const fqdn = routes.hostAliases.get(this.entryHost.toLowerCase()) ?? this.entryHost;
+        const flags = decision.delayMs !== undefined ? "DI,FI" : "FI";
+        this.aggregator.record(`${fqdn}||${status}|${flags}`, () => ({ sourceWorkload: SOURCE_WORKLOAD, destinationService: fqdn, destinationServiceName: fqdn.split(".")[0], requestProtocol: "http", destinationWorkload: "unknown", responseCode: status, responseFlags: flags, reporters: ["source"] }), decision.delayMs ?? 0, at);
+      }
       this.recorder.record({ atMs: at, version: "none", segment, status, latencyMs: "delayMs" in decision ? (decision.delayMs ?? 0) : 0, failed: status >= 400 });
       return;
     }
@@ -163,7 +192,21 @@ export class SimDataPlane implements DataPlane {
     }
     const pod = endpoint.pod;
     const destination = () => ({ ...service, destinationWorkload: workloadOf(pod.replicaSet), destinationVersion: pod.labels.version, destinationApp: pod.labels.app });
-    const delayMs = decision.delayMs ?? 0;
+    let delayMs = decision.delayMs ?? 0;
+    if (this.inboundFaults) {
+      // The answering pod's sidecar injects before the app sees the request, frozen or not.
+      const lookup = headers;
+      const fault = inboundFault(this.routerFaults, pod.version, (name) => lookup[name] ?? Object.entries(lookup).find(([k]) => k.toLowerCase() === name)?.[1], this.random);
+      delayMs += fault?.delayMs ?? 0;
+      if (fault?.abortStatus !== undefined) {
+        const status = fault.abortStatus;
+        const flags = fault.delayMs !== undefined ? "DI,FI" : "FI";
+        this.aggregator.record(`${host}|${pod.replicaSet}|${status}|${flags}`, () => ({ ...destination(), responseCode: status, responseFlags: flags }), delayMs, at);
+        const timedOut = delayMs > timeoutMs;
+        this.recorder.record({ atMs: at, version: pod.version, segment, status: timedOut ? 0 : status, latencyMs: Math.min(delayMs, timeoutMs), failed: timedOut || status >= 500 });
+        return;
+      }
+    }
     if (this.kubelet.isFrozen(pod.name)) {
       this.aggregator.record(`${host}|${pod.replicaSet}|0|DC`, () => ({ ...destination(), responseCode: 0, responseFlags: "DC", reporters: ["source"] }), timeoutMs, at);
       this.recorder.record({ atMs: at, version: pod.version, segment, status: 0, latencyMs: timeoutMs, failed: true });

@@ -101,9 +101,11 @@ export class SimKubelet {
     if (pod && pod.runningSinceMs !== undefined) this.exit(pod, nowMs, "Error", "killed");
   }
 
+  /** Chaos: the container stops answering (SIGSTOP on local); only a running container can freeze. */
   freeze(name: string, frozen: boolean): void {
     const pod = this.pods.get(name);
-    if (pod) pod.frozen = frozen;
+    if (!pod || pod.frozen === frozen || (frozen && pod.runningSinceMs === undefined)) return;
+    pod.frozen = frozen;
     this.generation += 1;
   }
 
@@ -198,6 +200,8 @@ export class SimKubelet {
     if (ranFor >= BACKOFF_RESET_AFTER_MS) pod.backoffMs = 0;
     if (pod.ready) this.setReady(pod, false, atMs);
     pod.runningSinceMs = undefined;
+    // The stopped process is gone; its replacement starts unfrozen.
+    pod.frozen = false;
     pod.nextReadinessProbeMs = undefined;
     pod.nextLivenessProbeMs = undefined;
     pod.consecutiveReadyOk = 0;

@@ -14,6 +14,11 @@ interface Run {
   name: string;
   kind: AnalysisKind;
   twin: AnalysisRunTwin | undefined;
+  /** What the AnalysisRun object says (spec and args), to rebuild the twin after a restart. */
+  spec?: TemplateSpec;
+  args?: Array<{ name: string; value?: string }>;
+  /** A new controller lists every run and reconciles it at once. */
+  resync?: boolean;
   /** A terminate() was asked for: reconcile at once even if no measurement is due. */
   terminating?: boolean;
   /** Set when the run could not even start (unknown template): upstream marks it Error. */
@@ -52,10 +57,27 @@ export class AnalysisRunner implements AnalysisPort {
     }
     this.options.timeline.emit({ type: "analysis-run", at: this.options.clock.now(), run: request.name, phase: run.setupError ? "Error" : "Pending", message: run.setupError ?? `${request.kind} analysis started` });
     if (run.setupError) return;
-    const merged = mergeTemplateSpecs(specs);
-    run.twin = new AnalysisRunTwin({ spec: merged } as never, this.options.clock, this.options.provider, {
-      args: request.args.map((a) => ({ name: a.name, value: a.value })),
-    });
+    run.spec = mergeTemplateSpecs(specs);
+    run.args = request.args.map((a) => ({ name: a.name, value: a.value }));
+    run.twin = this.newTwin(run);
+  }
+
+  private newTwin(run: Run): AnalysisRunTwin {
+    return new AnalysisRunTwin({ spec: run.spec } as never, this.options.clock, this.options.provider, { args: run.args as never });
+  }
+
+  /**
+   * A new AnalysisRun controller (chaos: controller restart): each run's twin is rebuilt from its
+   * spec and its stored status, and reconciled at once, as after an informer's initial list.
+   */
+  restartController(): void {
+    for (const run of this.runs.values()) {
+      if (!run.twin) continue;
+      const stored = JSON.parse(JSON.stringify(run.twin.getState())) as ReturnType<AnalysisRunTwin["getState"]>;
+      run.twin = this.newTwin(run);
+      run.twin.restore(stored);
+      run.resync = true;
+    }
   }
 
   phase(name: string): AnalysisPhase {
@@ -73,8 +95,11 @@ export class AnalysisRunner implements AnalysisPort {
   terminate(name: string): void {
     const run = this.runs.get(name);
     if (!run?.twin) return;
-    run.twin.terminate();
-    run.terminating = true;
+    // The AnalysisRun controller sees spec.terminate through its watch and settles the run within
+    // milliseconds (the real one on local-k8s does): report it now, not a control-loop tick later.
+    run.status = run.twin.terminate();
+    this.report(run, this.options.clock.now());
+    run.terminating = !["Successful", "Failed", "Error", "Inconclusive"].includes(run.status.phase);
   }
 
   /** The earliest time a run needs reconciling (a measurement is due, or a terminate is pending). */
@@ -83,7 +108,7 @@ export class AnalysisRunner implements AnalysisPort {
     for (const run of this.runs.values()) {
       if (!run.twin) continue;
       const finished = run.status !== undefined && ["Successful", "Failed", "Error", "Inconclusive"].includes(run.status.phase);
-      const due = run.status === undefined || run.terminating ? nowMs : finished ? undefined : run.status.nextReconcileAtMs;
+      const due = run.status === undefined || run.terminating || run.resync ? nowMs : finished ? undefined : run.status.nextReconcileAtMs;
       if (due !== undefined && (next === undefined || due < next)) next = due;
     }
     return next;
@@ -96,8 +121,9 @@ export class AnalysisRunner implements AnalysisPort {
       // The controller requeues a run for its next measurement; nothing changes before then.
       const next = run.status?.nextReconcileAtMs;
       const finished = run.status !== undefined && ["Successful", "Failed", "Error", "Inconclusive"].includes(run.status.phase) && !run.terminating;
-      if (finished || (run.status !== undefined && !run.terminating && (next === undefined || nowMs < next))) continue;
+      if (!run.resync && (finished || (run.status !== undefined && !run.terminating && (next === undefined || nowMs < next)))) continue;
       run.terminating = false;
+      run.resync = false;
       run.status = await run.twin.reconcile(nowMs);
       this.report(run, nowMs);
     }

@@ -10,7 +10,7 @@ import type { Timeline } from "../../timeline/events.js";
 import type { DataPlane } from "../data-plane.js";
 import type { AnalysisRunner } from "./analysis-runner.js";
 import { podTemplateOf, type ClusterObjects } from "./cluster-objects.js";
-import { ReplicaSetPodSync } from "./replicaset-pods.js";
+import { ReplicaSetPodSync, type DesiredReplicaSet } from "./replicaset-pods.js";
 import type { DriverDecision, StrategyDriver } from "./strategy-driver.js";
 
 export const POD_TEMPLATE_HASH_LABEL = "rollouts-pod-template-hash";
@@ -26,7 +26,9 @@ function shortHost(host: string | undefined): string {
 
 export class ArgoRolloutsDriver implements StrategyDriver {
   readonly desiredReplicas: number;
-  private readonly twin: RolloutControllerTwin;
+  private twin: RolloutControllerTwin;
+  /** While the controller is down (chaos): when the new one starts. */
+  private downUntilMs: number | undefined;
   private readonly rollout: IRollout;
   private readonly podSync: ReplicaSetPodSync;
   private readonly entryHost: string;
@@ -38,6 +40,7 @@ export class ArgoRolloutsDriver implements StrategyDriver {
   private updated = false;
   private wakeAtMs: number | undefined;
   private lastRoutingInputs = "";
+  private lastDesired: DesiredReplicaSet[] | undefined;
 
   constructor(
     readonly strategyId: string,
@@ -70,7 +73,37 @@ export class ArgoRolloutsDriver implements StrategyDriver {
     this.timeline.emit({ type: "controller-event", at: nowMs, controller: "argo-rollouts", reason: "TemplateUpdated", message: `pod template changed to version ${this.versions.candidate}` });
   }
 
+  controllerName(): string {
+    return "argo-rollouts controller (Rollout and AnalysisRun reconcilers)";
+  }
+
+  restartController(nowMs: number, downtimeMs: number): void {
+    this.downUntilMs = nowMs + downtimeMs;
+    this.wakeAtMs = this.downUntilMs;
+  }
+
+  /**
+   * The new controller process: nothing of the old one survives but what the API server stores
+   * (the Rollout with its status, the AnalysisRuns), read back as plain JSON.
+   */
+  private startNewController(nowMs: number): void {
+    const stored = JSON.parse(JSON.stringify(this.twin.getState())) as ReturnType<RolloutControllerTwin["getState"]>;
+    this.twin = RolloutControllerTwin.fromState(stored, { clock: this.clock, analysis: this.analysis });
+    this.analysis.restartController();
+    this.downUntilMs = undefined;
+    this.timeline.emit({ type: "controller-event", at: nowMs, controller: "argo-rollouts", reason: "ControllerStarted", message: "a new argo-rollouts controller resumed from the stored Rollout and AnalysisRun status" });
+  }
+
   async tick(nowMs: number): Promise<void> {
+    if (this.downUntilMs !== undefined) {
+      if (nowMs < this.downUntilMs) {
+        // The ReplicaSet controller (kube-controller-manager) still keeps pod counts; Argo writes nothing.
+        if (this.lastDesired) this.podSync.sync(this.lastDesired, nowMs);
+        this.wakeAtMs = this.downUntilMs;
+        return;
+      }
+      this.startNewController(nowMs);
+    }
     await this.analysis.reconcileAll(nowMs);
     const minReadyMs = (this.rollout.spec?.minReadySeconds ?? 0) * 1000;
     const pods = this.dataPlane
@@ -80,10 +113,8 @@ export class ArgoRolloutsDriver implements StrategyDriver {
     const result = this.twin.reconcile({ pods });
     this.last = result;
     const template = podTemplateOf(this.rollout.spec?.template as never);
-    this.podSync.sync(
-      result.replicaSets.map((rs) => ({ name: rs.name, version: rs.version, replicas: rs.replicas, template, labels: { [POD_TEMPLATE_HASH_LABEL]: rs.podTemplateHash } })),
-      nowMs,
-    );
+    this.lastDesired = result.replicaSets.map((rs) => ({ name: rs.name, version: rs.version, replicas: rs.replicas, template, labels: { [POD_TEMPLATE_HASH_LABEL]: rs.podTemplateHash } }));
+    this.podSync.sync(this.lastDesired, nowMs);
     this.applyServicesAndRouting(result);
     this.report(result, nowMs);
     // The controller's own status update is a watch event: after any change it reconciles again.

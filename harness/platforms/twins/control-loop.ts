@@ -5,10 +5,14 @@
 import type { RunPhase, Timeline } from "../../timeline/events.js";
 import type { RunOutcome } from "../../verdict/build-report.js";
 import type { DataPlane } from "../data-plane.js";
+import type { TrafficRecorder } from "../traffic-recorder.js";
 import type { StrategyDriver } from "./strategy-driver.js";
 
+/** What the loop needs of a data plane; the kube platforms observe pods instead of running them. */
+export type ControlLoopDataPlane = Pick<DataPlane, "clock" | "tickMs" | "advanceTo" | "podGeneration" | "pods" | "setLoad"> & { readonly traffic: Pick<TrafficRecorder, "startCounting"> };
+
 export interface ControlLoopOptions {
-  dataPlane: DataPlane;
+  dataPlane: ControlLoopDataPlane;
   driver: StrategyDriver;
   timeline: Timeline;
   signal: AbortSignal;
@@ -26,6 +30,18 @@ export interface ControlLoopOptions {
   observeMs?: number;
   /** Longest wait for the stable version to become ready. */
   deployTimeoutMs?: number;
+  /** Chaos actions to fire during the rollout (see harness/chaos). */
+  chaos?: ControlLoopChaos;
+}
+
+/** What the loop needs from a chaos schedule. */
+export interface ControlLoopChaos {
+  /** The update happened at updateAtMs: `at` triggers count from there. */
+  start(updateAtMs: number): void;
+  /** Fire what is due at nowMs: after the data plane caught up, before controllers reconcile. */
+  fire(nowMs: number): Promise<void> | void;
+  /** The run is over: report actions that never fired. */
+  finish(nowMs: number): void;
 }
 
 export type ControlLoopResult = RunOutcome;
@@ -58,10 +74,12 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
   // woken (a requeue), or when the harness changed something (deploy, update): not on every tick.
   let lastGeneration = -1;
   let forceTick = true;
+  let chaosStarted = false;
   const step = async () => {
     if (signal.aborted) throw new Interrupted();
     now += tickMs;
     await dataPlane.advanceTo(now);
+    if (options.chaos && chaosStarted) await options.chaos.fire(now);
     const generation = dataPlane.podGeneration();
     const wake = driver.nextWakeAtMs();
     const due = forceTick || generation !== lastGeneration || (wake !== undefined && now >= wake);
@@ -115,6 +133,8 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
     const updateAtMs = now;
     dataPlane.traffic.startCounting(now);
     driver.updateToCandidate(now);
+    options.chaos?.start(now);
+    chaosStarted = options.chaos !== undefined;
     forceTick = true;
     phase("update", "finished");
 
@@ -143,6 +163,7 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
     phase("observe", "finished");
     return { outcome: decision.outcome, reason: decision.reason, decidedAtMs: decision.decidedAtMs, automatic: decision.automatic, updateAtMs, endAtMs: now };
   } finally {
+    if (chaosStarted) options.chaos?.finish(now);
     dataPlane.setLoad(false);
     unsubscribe();
   }

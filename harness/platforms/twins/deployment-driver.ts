@@ -18,7 +18,9 @@ export const POD_TEMPLATE_HASH_LABEL = "pod-template-hash";
 
 export class DeploymentDriver implements StrategyDriver {
   readonly desiredReplicas: number;
-  private readonly twin: DeploymentControllerTwin;
+  private twin: DeploymentControllerTwin;
+  /** While kube-controller-manager is down (chaos): when the new one starts. */
+  private downUntilMs: number | undefined;
   private readonly deployment: IDeployment;
   private readonly podSync: ReplicaSetPodSync;
   private last: SyncResult | undefined;
@@ -45,12 +47,16 @@ export class DeploymentDriver implements StrategyDriver {
     this.twin = DeploymentControllerTwin.fromManifest(deployment, versions.stable);
     this.podSync = new ReplicaSetPodSync(dataPlane, random);
     this.gate = plan?.gate ? new OperatorGate(plan.gate, dataPlane, timeline, versions) : undefined;
-    if (cluster.hpa) this.hpa = new HpaTwin(cluster.hpa, dataPlane.clock);
+    if (cluster.hpa) {
+      this.hpaObject = structuredClone(cluster.hpa);
+      this.hpa = new HpaTwin(this.hpaObject, dataPlane.clock);
+    }
     const requests = (deployment.spec?.template.spec?.containers ?? []).map((c) => c.resources?.requests?.cpu);
     this.cpuRequestMillicores = requests.every((r) => r !== undefined) ? requests.reduce((sum: number, r) => sum + milliValue(r as string | number), 0) : undefined;
   }
 
-  private readonly hpa: HpaTwin | undefined;
+  private hpa: HpaTwin | undefined;
+  private hpaObject: ConstructorParameters<typeof HpaTwin>[0] | undefined;
   private readonly cpuRequestMillicores: number | undefined;
   private nextHpaSyncAt = 0;
 
@@ -89,7 +95,54 @@ export class DeploymentDriver implements StrategyDriver {
     this.timeline.emit({ type: "controller-event", at: nowMs, controller: "deployment", reason: "TemplateUpdated", message: `pod template changed to version ${this.versions.candidate}` });
   }
 
+  controllerName(): string {
+    return this.hpa ? "kube-controller-manager (Deployment, ReplicaSet and HPA controllers)" : "kube-controller-manager (Deployment and ReplicaSet controllers)";
+  }
+
+  restartController(nowMs: number, downtimeMs: number): void {
+    this.downUntilMs = nowMs + downtimeMs;
+    this.wakeAtMs = this.downUntilMs;
+  }
+
+  /**
+   * The new kube-controller-manager: the Deployment controller resumes from the stored Deployment
+   * and ReplicaSets; the HPA controller starts with an empty recommendation history (upstream
+   * keeps it in memory only), so a pending scale-down is no longer held by its stabilization window.
+   */
+  private startNewController(nowMs: number): void {
+    this.twin = DeploymentControllerTwin.fromState(this.twin.getState());
+    if (this.hpa && this.hpaObject) {
+      const limits = this.hpaLimits()!;
+      this.hpa = new HpaTwin(this.hpaObject, this.dataPlane.clock);
+      this.hpa.setReplicaLimits(limits);
+      this.nextHpaSyncAt = nowMs;
+    }
+    this.downUntilMs = undefined;
+    this.timeline.emit({ type: "controller-event", at: nowMs, controller: "kube-controller-manager", reason: "ControllerStarted", message: "a new kube-controller-manager resumed from the stored Deployment and ReplicaSets" });
+  }
+
+  hpaLimits(): { minReplicas: number; maxReplicas: number } | undefined {
+    return this.hpa ? { minReplicas: this.hpa.minReplicas, maxReplicas: this.hpa.maxReplicas } : undefined;
+  }
+
+  patchHpaLimits(nowMs: number, limits: { minReplicas: number; maxReplicas: number }): void {
+    if (!this.hpa) throw new Error(`strategy ${this.strategyId} has no HorizontalPodAutoscaler`);
+    this.hpa.setReplicaLimits(limits);
+    // The update is a watch event for the HPA controller: it syncs at once.
+    this.nextHpaSyncAt = nowMs;
+    this.wakeAtMs = nowMs;
+  }
+
   async tick(nowMs: number): Promise<void> {
+    if (this.downUntilMs !== undefined) {
+      if (nowMs < this.downUntilMs) {
+        // Nothing of kube-controller-manager runs; the operator still watches and may undo.
+        if (this.updated && this.last) await this.operate(this.last, nowMs);
+        this.wakeAtMs = minDefined(this.downUntilMs, this.gate && this.updated && !this.decided ? this.gate.nextCheckAtMs : undefined);
+        return;
+      }
+      this.startNewController(nowMs);
+    }
     this.syncHpa(nowMs);
     const pods = this.dataPlane.pods().map(toPodView);
     const result = this.twin.sync(nowMs, pods);

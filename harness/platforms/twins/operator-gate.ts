@@ -13,7 +13,7 @@ export class OperatorGate {
 
   constructor(
     private readonly gate: Gate,
-    private readonly dataPlane: DataPlane,
+    private readonly dataPlane: Pick<DataPlane, "query">,
     private readonly timeline: Timeline,
     private readonly versions: { stable: string; candidate: string },
   ) {}

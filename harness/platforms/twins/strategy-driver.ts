@@ -32,4 +32,16 @@ export interface StrategyDriver {
   decision(): DriverDecision | undefined;
   /** Share of traffic the routing layer gives the candidate (0..100), or undefined when pods decide. */
   routedCanaryWeight(): number | undefined;
+  /**
+   * Chaos: the controller process behind this strategy crashes now and a new one starts after
+   * downtimeMs, resuming from what the API server holds (the twins' stored state), as the real
+   * controllers resume; nothing reconciles in between.
+   */
+  restartController?(nowMs: number, downtimeMs: number): void;
+  /** Which controller process restartController restarts, for the timeline. */
+  controllerName?(): string;
+  /** The HorizontalPodAutoscaler's replica limits, or undefined when the strategy has none. */
+  hpaLimits?(): { minReplicas: number; maxReplicas: number } | undefined;
+  /** Chaos: `kubectl patch hpa` on its replica limits; the HPA controller acts on its next sync. */
+  patchHpaLimits?(nowMs: number, limits: { minReplicas: number; maxReplicas: number }): void;
 }

@@ -38,6 +38,8 @@ const isCanaryName = (name: string | undefined) => /(^|-)canary$/.test(name ?? "
 export class WeightedOperatorDriver implements StrategyDriver {
   readonly desiredReplicas: number;
   private readonly stable: { deployment: IDeployment; twin: DeploymentControllerTwin; last?: SyncResult };
+  /** While kube-controller-manager is down (chaos): when the new one starts. */
+  private downUntilMs: number | undefined;
   private readonly canaryDeployment: IDeployment;
   private canary: { twin: DeploymentControllerTwin; last?: SyncResult } | undefined;
   private readonly podSync: ReplicaSetPodSync;
@@ -105,7 +107,34 @@ export class WeightedOperatorDriver implements StrategyDriver {
     this.timeline.emit({ type: "operator", at: nowMs, action: "hold", detail: `deployed ${this.canaryDeployment.metadata?.name} (${this.versions.candidate}) with no traffic` });
   }
 
+  controllerName(): string {
+    return "kube-controller-manager (Deployment and ReplicaSet controllers)";
+  }
+
+  restartController(nowMs: number, downtimeMs: number): void {
+    this.downUntilMs = nowMs + downtimeMs;
+    this.wakeAtMs = this.downUntilMs;
+  }
+
+  /** The new kube-controller-manager resumes both Deployments from their stored objects. */
+  private startNewController(nowMs: number): void {
+    this.stable.twin = DeploymentControllerTwin.fromState(this.stable.twin.getState());
+    if (this.canary) this.canary.twin = DeploymentControllerTwin.fromState(this.canary.twin.getState());
+    this.downUntilMs = undefined;
+    this.timeline.emit({ type: "controller-event", at: nowMs, controller: "kube-controller-manager", reason: "ControllerStarted", message: "a new kube-controller-manager resumed from the stored Deployments and ReplicaSets" });
+  }
+
   async tick(nowMs: number): Promise<void> {
+    if (this.downUntilMs !== undefined) {
+      if (nowMs < this.downUntilMs) {
+        // The operator is a person: the plan goes on, on the Deployment status last written.
+        if (this.canary && !this.decided) await this.operate(nowMs);
+        const operating = this.canary !== undefined && !this.decided && this.stepIndex >= 0;
+        this.wakeAtMs = minDefined(this.downUntilMs, operating ? this.holdUntil : undefined, operating ? this.gate?.nextCheckAtMs : undefined);
+        return;
+      }
+      this.startNewController(nowMs);
+    }
     const pods = this.dataPlane.pods().map(toPodView);
     this.stable.last = this.stable.twin.sync(nowMs, pods);
     if (this.canary) this.canary.last = this.canary.twin.sync(nowMs, pods);

@@ -33,6 +33,8 @@ export interface LocalReply {
   body: string;
   location?: string;
   grpcStatus?: number;
+  /** The version whose sidecar answered (an inbound fault); default: none. */
+  version?: string;
 }
 
 export function writeLocalReply(res: ServerResponse, reply: LocalReply): void {
@@ -40,7 +42,7 @@ export function writeLocalReply(res: ServerResponse, reply: LocalReply): void {
     res.destroy();
     return;
   }
-  const headers: string[] = [VERSION_HEADER, NO_VERSION, "content-length", String(Buffer.byteLength(reply.body))];
+  const headers: string[] = [VERSION_HEADER, reply.version ?? NO_VERSION, "content-length", String(Buffer.byteLength(reply.body))];
   if (reply.body !== "") headers.push("content-type", "text/plain");
   if (reply.location !== undefined) headers.push("location", reply.location);
   if (reply.grpcStatus !== undefined) headers.push("grpc-status", String(reply.grpcStatus), "content-type", "application/grpc");

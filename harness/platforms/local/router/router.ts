@@ -13,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { compileRoutes, pickEndpoint, routeRequest, type MeshRoutes, type RouteDecision } from "../../../controllers/mesh/index.js";
 import type { MetricsStore } from "../../../metrics/store.js";
 import type { MeshConfig } from "../../data-plane.js";
+import { hasInboundFaults, inboundFault, withFaultRoutes, type RouterFault } from "../../router-faults.js";
 import { EndpointCache, type RouterEndpoint, type RouterPod } from "./endpoint-cache.js";
 import { LOCAL_REPLY_BODY, NO_VERSION, responseFlags, writeLocalReply, type RouterFlag } from "./local-reply.js";
 import { ProxyExchange, forwardedHeaders, requestHasBody, type ExchangeOutcome } from "./proxy-exchange.js";
@@ -60,6 +61,8 @@ export interface RouterHandle {
   port: number;
   /** Routes from now on follow this config (compiled once here, as istiod pushes RDS). */
   setMesh(config: MeshConfig): void;
+  /** Chaos: injected faults from now on (see platforms/router-faults.ts); empty clears them. */
+  setFaults(faults: readonly RouterFault[]): void;
   /** Read pods() again on the next request (a pod became ready, unready or went away). */
   invalidatePods(): void;
   /** Writes the metrics of requests completed so far into the store; call before reading it. */
@@ -96,6 +99,9 @@ const UNKNOWN_SERVICE: ServiceLabels = { destinationService: UNKNOWN, destinatio
 
 class MeshRouter {
   private mesh: ActiveMesh | undefined;
+  private meshConfig: MeshConfig | undefined;
+  private faults: readonly RouterFault[] = [];
+  private inboundFaults = false;
   private readonly serviceLabels = new Map<string, ServiceLabels>();
   private readonly upstreams = new Map<string, Upstream>();
   private readonly retiringUpstreams = new Set<Upstream>();
@@ -121,8 +127,16 @@ class MeshRouter {
     this.metricsTimer.unref();
   }
 
+  setFaults(faults: readonly RouterFault[]): void {
+    this.faults = [...faults];
+    this.inboundFaults = hasInboundFaults(faults);
+    if (this.meshConfig) this.setMesh(this.meshConfig);
+  }
+
   setMesh(config: MeshConfig): void {
-    const routes = compileRoutes({ services: config.services, virtualServices: config.virtualServices, destinationRules: config.destinationRules });
+    this.meshConfig = config;
+    const routed = withFaultRoutes(config, this.faults);
+    const routes = compileRoutes({ services: routed.services, virtualServices: routed.virtualServices, destinationRules: routed.destinationRules });
     this.serviceLabels.clear();
     this.endpoints.invalidateClusters();
     const host = config.entryHost.toLowerCase();
@@ -262,7 +276,39 @@ class MeshRouter {
       this.reply(req, res, started, 503, "UH", delayed, service);
       return;
     }
-    const context: ExchangeContext = { service, delayed };
+    if (this.inboundFaults) {
+      // The answering pod's sidecar injects before the app sees the request: delay, then abort.
+      const fault = inboundFault(this.faults, endpoint.pod.version, (name) => headerValue(req, name), this.random);
+      if (fault?.delayMs !== undefined || fault?.abortStatus !== undefined) {
+        const inject = () => {
+          if (req.socket.destroyed) {
+            this.complete(started, 0, responseFlags("DC", true), SOURCE_REPORTER_ONLY, service, undefined);
+            return;
+          }
+          const wasDelayed = delayed || fault.delayMs !== undefined;
+          if (fault.abortStatus === undefined) {
+            this.dispatch(endpoint, timeoutMs, req, res, started, { service, delayed: wasDelayed });
+            return;
+          }
+          if (req.readable) req.resume();
+          writeLocalReply(res, { status: fault.abortStatus, body: LOCAL_REPLY_BODY["FI"] ?? "", version: endpoint.pod.version });
+          this.complete(started, fault.abortStatus, responseFlags("FI", wasDelayed), BOTH_REPORTERS, service, endpoint);
+        };
+        if (fault.delayMs === undefined) inject();
+        else {
+          const timer = setTimeout(() => {
+            this.delayTimers.delete(timer);
+            inject();
+          }, fault.delayMs);
+          this.delayTimers.add(timer);
+        }
+        return;
+      }
+    }
+    this.dispatch(endpoint, timeoutMs, req, res, started, { service, delayed });
+  }
+
+  private dispatch(endpoint: RouterEndpoint, timeoutMs: number | undefined, req: IncomingMessage, res: ServerResponse, started: number, context: ExchangeContext): void {
     const exchange = new ProxyExchange(req, res, started, endpoint, context, this.onExchangeDone);
     res.once("close", exchange.onClientClose);
     if (timeoutMs !== undefined) exchange.startTimeout(timeoutMs);
@@ -357,8 +403,14 @@ export async function startRouter(options: RouterOptions): Promise<RouterHandle>
     url: `http://127.0.0.1:${port}`,
     port,
     setMesh: (config) => router.setMesh(config),
+    setFaults: (faults) => router.setFaults(faults),
     invalidatePods: () => router.invalidatePods(),
     flushMetrics: () => router.flushMetrics(),
     close: () => router.close(),
   };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
 }
