@@ -41,8 +41,6 @@ export interface RunStrategyOptions {
   createDataPlane: (platform: BuiltInPlatform, timeScale: number) => DataPlane;
 }
 
-const WARMUP_MS = 30_000;
-const SETTLE_MS = 300_000;
 
 export function runIdFor(scenario: string, strategy: string, platform: string, seed: number): string {
   return `${scenario}--${strategy}--${platform}-${seed}`;
@@ -112,7 +110,7 @@ export async function runStrategy(options: RunStrategyOptions): Promise<RunRepor
             },
             { file: scenario.file, locate: scenario.locate ? (index) => scenario.locate!(["chaos", index]) : undefined },
           );
-    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, warmupMs: WARMUP_MS, settleMs: SETTLE_MS, observeMs: scenario.spec.observeSeconds * 1000, chaos });
+    result = await runControlLoop({ dataPlane, driver, timeline, signal, versions, timeoutMs, observeMs: scenario.spec.observeSeconds * 1000, chaos });
   } catch (error) {
     if (!(error instanceof Interrupted) && !signal.aborted) {
       await teardown.runAll();

@@ -60,7 +60,7 @@ export const scenarioSchema = z
     chaos: z.array(chaosActionSchema).max(100).default([]),
     expect: z.record(z.string(), expectationSchema),
     /** Users are counted for at least this long after the update, so shipping a bad version costs what it costs. */
-    observeSeconds: z.number().min(0).max(24 * 3600).default(180),
+    observeSeconds: z.number().min(0).max(24 * 3600).default(60),
     /** Give up (verdict timed-out) after this much scenario time. */
     timeoutSeconds: z.number().positive().max(24 * 3600).default(3600),
   })

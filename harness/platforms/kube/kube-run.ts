@@ -18,7 +18,7 @@ import { loadOperatorPlan } from "../../scenario/operator-plan.js";
 import { Timeline, type TimelineEvent } from "../../timeline/events.js";
 import { buildRunReport } from "../../verdict/build-report.js";
 import type { LoadProfile } from "../../load/index.js";
-import { Interrupted, runControlLoop, type ControlLoopResult } from "../twins/control-loop.js";
+import { DEFAULT_SETTLE_MS, Interrupted, runControlLoop, type ControlLoopResult } from "../twins/control-loop.js";
 import type { StrategyDriver } from "../twins/strategy-driver.js";
 import { isNotFound, KubeApiError, KubeUnreachableError, type KubeApi } from "./api/kube-api.js";
 import { resourcePath } from "./api/resources.js";
@@ -65,8 +65,8 @@ export interface KubeRunOptions {
   settleMs?: number;
 }
 
-const WARMUP_MS = 30_000;
-const SETTLE_MS = 300_000;
+// A real cluster's load (a k6 Job) and Prometheus scrapes take longer to settle than the built-in ones.
+const CLUSTER_WARMUP_MS = 30_000;
 
 function watchedKinds(manifests: RunManifests): WatchedKind[] {
   const kinds: WatchedKind[] = ["Pod", "ReplicaSet", "Deployment", "Service", "Event"];
@@ -188,7 +188,7 @@ export class KubeRun {
         seed,
         versions,
         entry: manifests.entry,
-        maxRunSeconds: (this.options.warmupMs ?? WARMUP_MS) / 1000 + scenario.spec.timeoutSeconds + Math.max(scenario.spec.observeSeconds, (this.options.settleMs ?? SETTLE_MS) / 1000) + 600,
+        maxRunSeconds: (this.options.warmupMs ?? CLUSTER_WARMUP_MS) / 1000 + scenario.spec.timeoutSeconds + Math.max(scenario.spec.observeSeconds, (this.options.settleMs ?? DEFAULT_SETTLE_MS) / 1000) + 600,
       });
       timeline.emit({ type: "phase", at: time.now(), phase: "provision", status: "finished" });
       const context: KubeDriverContext = { strategyId: strategy.id, api, namespace: this.namespace, manifests, observer, timeline, time, versions, plan, metrics: dataPlane };
@@ -200,8 +200,8 @@ export class KubeRun {
         signal,
         versions,
         timeoutMs: scenario.spec.timeoutSeconds * 1000,
-        warmupMs: this.options.warmupMs ?? WARMUP_MS,
-        settleMs: this.options.settleMs ?? SETTLE_MS,
+        warmupMs: this.options.warmupMs ?? CLUSTER_WARMUP_MS,
+        settleMs: this.options.settleMs ?? DEFAULT_SETTLE_MS,
         observeMs: scenario.spec.observeSeconds * 1000,
       });
     } catch (error) {

@@ -11,6 +11,14 @@ import type { StrategyDriver } from "./strategy-driver.js";
 /** What the loop needs of a data plane; the kube platforms observe pods instead of running them. */
 export type ControlLoopDataPlane = Pick<DataPlane, "clock" | "tickMs" | "advanceTo" | "podGeneration" | "pods" | "setLoad"> & { readonly traffic: Pick<TrafficRecorder, "startCounting"> };
 
+/**
+ * Load on the stable version before the update: two 5 s scrapes of baseline, enough for the HPA
+ * and the gates; longer only made every run longer.
+ */
+export const DEFAULT_WARMUP_MS = 10_000;
+/** Longest wait after the decision for users to be restored. */
+export const DEFAULT_SETTLE_MS = 300_000;
+
 export interface ControlLoopOptions {
   dataPlane: ControlLoopDataPlane;
   driver: StrategyDriver;
@@ -125,7 +133,7 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
 
     phase("start-load", "started");
     dataPlane.setLoad(true);
-    const warmupEnd = now + (options.warmupMs ?? 60_000);
+    const warmupEnd = now + (options.warmupMs ?? DEFAULT_WARMUP_MS);
     while (now < warmupEnd) await step();
     phase("start-load", "finished");
 
@@ -151,7 +159,7 @@ export async function runControlLoop(options: ControlLoopOptions): Promise<Contr
     }
     // Keep serving users until the candidate gets no traffic for a whole window (rolled back) or
     // one more window has been measured (promoted), so restore time and final numbers are seen.
-    const settleEnd = Math.max(now + (options.settleMs ?? 300_000), updateAtMs + (options.observeMs ?? 0));
+    const settleEnd = Math.max(now + (options.settleMs ?? DEFAULT_SETTLE_MS), updateAtMs + (options.observeMs ?? 0));
     const observeEnd = updateAtMs + (options.observeMs ?? 0);
     const decidedWindow = lastWindowEnd;
     while (now < settleEnd) {
