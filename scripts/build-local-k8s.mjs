@@ -21,8 +21,6 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = join(repoRoot, 'tools', 'local-k8s');
 const kubeModule = join(toolsDir, 'kubernetes');
 const argoModule = join(toolsDir, 'argo-rollouts');
-// Used only when fixtures/versions.yaml pins no Istio version.
-const defaultIstioApi = 'v1.31.1';
 const manifestName = 'build.json';
 // Bump when the way binaries are built changes in a way the hashed inputs below do not show.
 const recipeVersion = 2;
@@ -76,10 +74,13 @@ async function readPins() {
       throw new BuildError(`${relative(repoRoot, file)}: key "${key}" must be a version like v1.2.3, found ${JSON.stringify(pins[key])}`);
     }
   }
-  // istio.version is the chart version (1.31.1); istio.io/api tags the same release v1.31.1.
-  const istioVersion = typeof pins.istio === 'object' && pins.istio !== null ? pins.istio.version : pins.istio;
-  const istioPin = typeof istioVersion === 'string' ? istioVersion.replace(/^v?/, 'v') : undefined;
-  return { kubernetes: pins.kubernetes, argoRollouts: pins.argoRollouts, istioApi: istioPin ?? defaultIstioApi };
+  // The shape harness/platforms/versions.ts checks: istio: { version: 1.31.1, ... }, the chart
+  // version without a v; istio.io/api tags the same release v1.31.1, whose CRDs are applied here.
+  const istioVersion = typeof pins.istio === 'object' && pins.istio !== null ? pins.istio.version : undefined;
+  if (typeof istioVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(istioVersion)) {
+    throw new BuildError(`${relative(repoRoot, file)}: key "istio.version" must be a version like 1.31.1 (no leading v, as Istio tags its charts), found ${JSON.stringify(istioVersion ?? pins.istio)}`);
+  }
+  return { kubernetes: pins.kubernetes, argoRollouts: pins.argoRollouts, istioApi: `v${istioVersion}` };
 }
 
 // versions.yaml is the one place users bump; the Go modules must agree or the cache key would lie.

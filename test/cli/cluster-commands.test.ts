@@ -31,6 +31,7 @@ k3s: { image: "rancher/k3s:v1.34.5-k3s1" }
 istio: { version: 1.31.1, chartRepository: "https://istio-release.storage.googleapis.com/charts" }
 prometheus: { image: "prom/prometheus:v3.13.2" }
 k6: { image: "grafana/k6:2.2.0" }
+envoy: { image: "envoyproxy/envoy:v1.35.3" }
 helm: { version: v4.3.1 }
 fixtureApp: { image: canary-lab/app, versions: [v1, v2] }
 `,

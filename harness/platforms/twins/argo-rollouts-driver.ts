@@ -14,6 +14,8 @@ import { ReplicaSetPodSync, type DesiredReplicaSet } from "./replicaset-pods.js"
 import type { DriverDecision, StrategyDriver } from "./strategy-driver.js";
 
 export const POD_TEMPLATE_HASH_LABEL = "rollouts-pod-template-hash";
+/** Reconciles of one tick at most, while each still changes the status (a workqueue's burst). */
+const SETTLE_PASSES = 5;
 
 interface HttpRouteDestination {
   destination?: { host?: string; subset?: string };
@@ -104,7 +106,22 @@ export class ArgoRolloutsDriver implements StrategyDriver {
       }
       this.startNewController(nowMs);
     }
-    await this.analysis.reconcileAll(nowMs);
+    // The controller's own status update is a watch event it reconciles again within milliseconds,
+    // and the AnalysisRun controller measures a run the moment it is created: settle within this
+    // tick, as the real controllers on local-k8s do, rather than one tick per transition.
+    let result: ReconcileResult;
+    let passes = 0;
+    do {
+      await this.analysis.reconcileAll(nowMs);
+      result = this.reconcileOnce(nowMs);
+      passes += 1;
+    } while (result.events.length > 0 && passes < SETTLE_PASSES);
+    const changed = result.events.length > 0;
+    const requeue = result.requeueAfterMs === undefined ? undefined : nowMs + result.requeueAfterMs;
+    this.wakeAtMs = minDefined(changed ? nowMs + 1 : undefined, requeue, this.analysis.nextDueAtMs(nowMs));
+  }
+
+  private reconcileOnce(nowMs: number): ReconcileResult {
     const minReadyMs = (this.rollout.spec?.minReadySeconds ?? 0) * 1000;
     const pods = this.dataPlane
       .pods()
@@ -117,10 +134,7 @@ export class ArgoRolloutsDriver implements StrategyDriver {
     this.podSync.sync(this.lastDesired, nowMs);
     this.applyServicesAndRouting(result);
     this.report(result, nowMs);
-    // The controller's own status update is a watch event: after any change it reconciles again.
-    const changed = result.events.length > 0;
-    const requeue = result.requeueAfterMs === undefined ? undefined : nowMs + result.requeueAfterMs;
-    this.wakeAtMs = minDefined(changed ? nowMs + 1 : undefined, requeue, this.analysis.nextDueAtMs(nowMs));
+    return result;
   }
 
   nextWakeAtMs(): number | undefined {
