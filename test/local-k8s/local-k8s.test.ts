@@ -171,6 +171,26 @@ describe.runIf(binaries && fixtureBuilt)("local-k8s control plane (binaries buil
     expect((await apps.listNamespacedReplicaSet({ namespace: NAMESPACE })).items).toHaveLength(2);
   }, 240_000);
 
+  it("runs a Deployment whose pods request resources (QoS Burstable): the API server accepts every status the kubelet writes", async () => {
+    const namespace = "deployment-qos-test";
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    await vi.waitFor(() => core.readNamespacedServiceAccount({ name: "default", namespace }), WAIT);
+    const text = readFileSync(path.join(packageRoot(), "fixtures", "strategies", "deployment-rolling", "deployment.yaml"), "utf8");
+    const deployment = parse(text.split(/^---$/m)[0]!) as { spec: { replicas: number } };
+    deployment.spec.replicas = 1;
+    await apps.createNamespacedDeployment({ namespace, body: deployment as never });
+    const pod = await vi.waitFor(async () => {
+      const list = await core.listNamespacedPod({ namespace });
+      expect(list.items).toHaveLength(1);
+      expect(isReady(list.items[0]!)).toBe(true);
+      return list.items[0]!;
+    }, WAIT);
+    // Set by the API server from the requests at creation; a kubelet that wrote another was refused (422).
+    expect(pod.status?.qosClass).toBe("Burstable");
+    const pid = Number(String(pod.status?.containerStatuses?.[0]?.containerID).replace("canary-lab://", ""));
+    podPids.add(pid);
+  }, 240_000);
+
   it("stops every component and pod, frees the ports and removes its folder", async () => {
     const componentPids = Object.values(handle.pids()).filter((p): p is number => p !== undefined);
     expect(componentPids).toHaveLength(5);

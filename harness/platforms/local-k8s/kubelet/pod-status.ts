@@ -81,6 +81,8 @@ export function renderPodStatus(local: PodStatus, context: StatusContext): Rende
     };
   } else containerStatus.lastState = {};
 
+  // No qosClass: the API server computes it from the pod's resources at creation and refuses a
+  // change (a pod with requests is Burstable, and "BestEffort" here was a 422 for every update).
   const status: Record<string, unknown> = {
     phase: local.phase,
     hostIP: NODE_IP,
@@ -88,7 +90,6 @@ export function renderPodStatus(local: PodStatus, context: StatusContext): Rende
     podIP: NODE_IP,
     podIPs: [{ ip: NODE_IP }],
     startTime: context.startTime,
-    qosClass: "BestEffort",
     conditions,
     containerStatuses: [containerStatus],
   };
