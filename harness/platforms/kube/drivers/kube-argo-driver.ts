@@ -3,11 +3,11 @@
 // set image` does), and reads the decision off the Rollout's status by the built-in driver's rules.
 // promote() and abort() are the plugin's patches, for operators and tests that need them.
 import { objectPath } from "../api/resources.js";
-import { applyAll, patchObject } from "../operate/apply.js";
+import { patchObject } from "../operate/apply.js";
 import { ABORT_PATCH, promotePatches } from "../operate/rollout-actions.js";
 import { blueGreenCanaryWeight, hashOfVersion, istioCanaryWeight, ROLLOUT_HASH_LABEL, rolloutDecision, rolloutServes, type RolloutObject } from "../observe/argo-view.js";
 import type { DriverDecision, StrategyDriver } from "../../twins/strategy-driver.js";
-import { PendingWrites, type KubeDriverContext } from "./kube-driver-context.js";
+import { applyStableManifests, PendingWrites, workloadRef, writeCandidateTemplate, type KubeDriverContext } from "./kube-driver-context.js";
 
 export class KubeArgoDriver implements StrategyDriver {
   readonly strategyId: string;
@@ -23,8 +23,7 @@ export class KubeArgoDriver implements StrategyDriver {
   }
 
   private get ref() {
-    const workload = this.ctx.manifests.workload!;
-    return { apiVersion: workload.apiVersion, kind: workload.kind, metadata: { name: workload.name, namespace: this.ctx.namespace } };
+    return workloadRef(this.ctx);
   }
 
   rollout(): RolloutObject | undefined {
@@ -33,14 +32,12 @@ export class KubeArgoDriver implements StrategyDriver {
 
   deployStable(nowMs: number): void {
     void nowMs;
-    this.writes.start("applying the strategy's manifests", () => applyAll(this.ctx.api, this.ctx.manifests.stable.map((o) => o.object)));
+    applyStableManifests(this.ctx, this.writes);
   }
 
   updateToCandidate(nowMs: number): void {
     this.updated = true;
-    this.ctx.observer.markUpdated();
-    this.ctx.timeline.emit({ type: "controller-event", at: nowMs, controller: "argo-rollouts", reason: "TemplateUpdated", message: `pod template changed to version ${this.ctx.versions.candidate}` });
-    this.writes.start("updating the Rollout to the candidate", () => patchObject(this.ctx.api, this.ref, [{ op: "replace", path: "/spec/template", value: this.ctx.manifests.candidateTemplate }], "json"));
+    writeCandidateTemplate(this.ctx, this.writes, "argo-rollouts", nowMs);
   }
 
   async tick(nowMs: number): Promise<void> {

@@ -4,12 +4,12 @@
 // `kubectl rollout undo` (the previous ReplicaSet's template patched back).
 import { OperatorGate } from "../../twins/operator-gate.js";
 import type { DriverDecision, StrategyDriver } from "../../twins/strategy-driver.js";
-import { applyAll, patchObject } from "../operate/apply.js";
+import { patchObject } from "../operate/apply.js";
 import { planUndo } from "../operate/deployment-undo.js";
 import { statusIsCurrent } from "../observe/argo-view.js";
 import { availableReplicas, progressDeadlineExceeded, rolloutComplete, type DeploymentObject } from "../observe/deployment-view.js";
 import { VERSION_LABEL } from "../cluster/run-labels.js";
-import { PendingWrites, type KubeDriverContext } from "./kube-driver-context.js";
+import { applyStableManifests, PendingWrites, workloadRef, writeCandidateTemplate, type KubeDriverContext } from "./kube-driver-context.js";
 
 export class KubeDeploymentDriver implements StrategyDriver {
   readonly strategyId: string;
@@ -29,8 +29,7 @@ export class KubeDeploymentDriver implements StrategyDriver {
   }
 
   private get ref() {
-    const workload = this.ctx.manifests.workload!;
-    return { apiVersion: workload.apiVersion, kind: workload.kind, metadata: { name: workload.name, namespace: this.ctx.namespace } };
+    return workloadRef(this.ctx);
   }
 
   deployment(): DeploymentObject | undefined {
@@ -39,14 +38,12 @@ export class KubeDeploymentDriver implements StrategyDriver {
 
   deployStable(nowMs: number): void {
     void nowMs;
-    this.writes.start("applying the strategy's manifests", () => applyAll(this.ctx.api, this.ctx.manifests.stable.map((o) => o.object)));
+    applyStableManifests(this.ctx, this.writes);
   }
 
   updateToCandidate(nowMs: number): void {
     this.updated = true;
-    this.ctx.observer.markUpdated();
-    this.ctx.timeline.emit({ type: "controller-event", at: nowMs, controller: "deployment", reason: "TemplateUpdated", message: `pod template changed to version ${this.ctx.versions.candidate}` });
-    this.writes.start("updating the Deployment to the candidate", () => patchObject(this.ctx.api, this.ref, [{ op: "replace", path: "/spec/template", value: this.ctx.manifests.candidateTemplate }], "json"));
+    writeCandidateTemplate(this.ctx, this.writes, "deployment", nowMs);
   }
 
   async tick(nowMs: number): Promise<void> {

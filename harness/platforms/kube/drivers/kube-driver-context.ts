@@ -9,6 +9,7 @@ import type { KubeApi } from "../api/kube-api.js";
 import type { RunManifests } from "../manifests/run-manifests.js";
 import type { ClusterObserver } from "../observe/cluster-observer.js";
 import type { ScenarioTime } from "../observe/scenario-time.js";
+import { applyAll, patchObject } from "../operate/apply.js";
 
 export interface KubeDriverContext {
   strategyId: string;
@@ -48,4 +49,26 @@ export class PendingWrites {
   get idle(): boolean {
     return this.pending.length === 0;
   }
+}
+
+/** The run's Rollout or Deployment, as a reference for patches. */
+export function workloadRef(ctx: KubeDriverContext): { apiVersion: string; kind: string; metadata: { name: string; namespace: string } } {
+  const workload = ctx.manifests.workload!;
+  return { apiVersion: workload.apiVersion, kind: workload.kind, metadata: { name: workload.name, namespace: ctx.namespace } };
+}
+
+/** deployStable for a single-workload strategy: apply every manifest as the stable version. */
+export function applyStableManifests(ctx: KubeDriverContext, writes: PendingWrites): void {
+  writes.start("applying the strategy's manifests", () => applyAll(ctx.api, ctx.manifests.stable.map((o) => o.object)));
+}
+
+/**
+ * updateToCandidate for a single-workload strategy: write the candidate's pod template, as
+ * `kubectl argo rollouts set image` or `kubectl set image` would, and record it on the timeline.
+ */
+export function writeCandidateTemplate(ctx: KubeDriverContext, writes: PendingWrites, controller: "argo-rollouts" | "deployment", nowMs: number): void {
+  ctx.observer.markUpdated();
+  ctx.timeline.emit({ type: "controller-event", at: nowMs, controller, reason: "TemplateUpdated", message: `pod template changed to version ${ctx.versions.candidate}` });
+  const kind = ctx.manifests.workload!.kind;
+  writes.start(`updating the ${kind} to the candidate`, () => patchObject(ctx.api, workloadRef(ctx), [{ op: "replace", path: "/spec/template", value: ctx.manifests.candidateTemplate }], "json"));
 }
