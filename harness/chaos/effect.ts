@@ -43,3 +43,42 @@ export function describeDuration(durationMs: number | undefined): string {
   if (durationMs === undefined) return "until the end of the run";
   return durationMs % 1000 === 0 ? `for ${durationMs / 1000}s` : `for ${durationMs}ms`;
 }
+
+/**
+ * A fault that joins a family's set of active faults when it starts and leaves it when its
+ * duration ends (several may overlap); `publish` hands the set to the data plane after each change.
+ */
+export function activeFaultEffect<F>(options: {
+  active: F[];
+  fault: F;
+  publish: () => void;
+  target: string;
+  detail: string;
+  duration: number | undefined;
+  nowMs: number;
+  endAction: string;
+  /** What the timeline says when it ends. */
+  describeEnd?: () => string | undefined;
+}): ChaosEffect {
+  const { active, fault, publish } = options;
+  const effect: ChaosEffect = {
+    target: options.target,
+    detail: options.detail,
+    start: () => {
+      active.push(fault);
+      publish();
+    },
+  };
+  if (options.duration !== undefined) {
+    effect.end = {
+      atMs: options.nowMs + options.duration,
+      action: options.endAction,
+      run: () => {
+        active.splice(active.indexOf(fault), 1);
+        publish();
+        return options.describeEnd?.();
+      },
+    };
+  }
+  return effect;
+}

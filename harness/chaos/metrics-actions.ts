@@ -3,7 +3,7 @@
 // row fail the run), empty results and NaN (what the conditions make of them is the template's
 // business: `result[0]` on an empty vector is an evaluation error, NaN compares false).
 import type { QueryFault } from "../metrics/query-fault.js";
-import { describeDuration, type ChaosContext, type ChaosEffect, type ChaosFamily } from "./effect.js";
+import { activeFaultEffect, describeDuration, type ChaosContext, type ChaosEffect, type ChaosFamily } from "./effect.js";
 import type { ChaosAction, ChaosActionOf } from "./schema.js";
 
 type MetricsAction = ChaosActionOf<"metrics-outage"> | ChaosActionOf<"metrics-empty"> | ChaosActionOf<"metrics-nan">;
@@ -34,26 +34,17 @@ export class MetricsActions implements ChaosFamily<MetricsAction> {
 
   apply(action: MetricsAction, nowMs: number): ChaosEffect {
     const fault = FAULT_OF[action.action];
-    const effect: ChaosEffect = {
+    return activeFaultEffect({
+      active: this.active,
+      fault,
+      publish: () => this.push(),
       target: "metrics provider",
       detail: `${DETAIL[fault]} ${describeDuration(action.duration)}`,
-      start: () => {
-        this.active.push(fault);
-        this.push();
-      },
-    };
-    if (action.duration !== undefined) {
-      effect.end = {
-        atMs: nowMs + action.duration,
-        action: "metrics-restored",
-        run: () => {
-          this.active.splice(this.active.indexOf(fault), 1);
-          this.push();
-          return this.active.length > 0 ? `still ${this.current()}` : "queries answer normally again";
-        },
-      };
-    }
-    return effect;
+      duration: action.duration,
+      nowMs,
+      endAction: "metrics-restored",
+      describeEnd: () => (this.active.length > 0 ? `still ${this.current()}` : "queries answer normally again"),
+    });
   }
 
   private current(): QueryFault | undefined {

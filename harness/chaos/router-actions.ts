@@ -3,7 +3,7 @@
 // harness/platforms/router-faults.ts; this keeps the set of faults active at each moment, since
 // several may overlap.
 import type { RouterFault } from "../platforms/router-faults.js";
-import { describeDuration, type ChaosContext, type ChaosEffect, type ChaosFamily } from "./effect.js";
+import { activeFaultEffect, describeDuration, type ChaosContext, type ChaosEffect, type ChaosFamily } from "./effect.js";
 import { resolveVersion, type ChaosAction, type ChaosActionOf } from "./schema.js";
 
 type RouterAction = ChaosActionOf<"router-fault">;
@@ -37,26 +37,16 @@ export class RouterActions implements ChaosFamily<RouterAction> {
     ].filter(Boolean);
     const where = version !== undefined ? `in ${version}'s sidecars` : "on a route of its own";
     const target = [version, segment ? `segment ${segment.name}` : undefined].filter(Boolean).join(", ") || "all requests";
-    const effect: ChaosEffect = {
+    return activeFaultEffect({
+      active: this.active,
+      fault,
+      publish: () => this.push(),
       target,
       detail: `${what.join(", ")} ${where}, ${describeDuration(action.duration)}`,
-      start: () => {
-        this.active.push(fault);
-        this.push();
-      },
-    };
-    if (action.duration !== undefined) {
-      effect.end = {
-        atMs: nowMs + action.duration,
-        action: "router-fault-cleared",
-        run: () => {
-          this.active.splice(this.active.indexOf(fault), 1);
-          this.push();
-          return undefined;
-        },
-      };
-    }
-    return effect;
+      duration: action.duration,
+      nowMs,
+      endAction: "router-fault-cleared",
+    });
   }
 
   private push(): void {
