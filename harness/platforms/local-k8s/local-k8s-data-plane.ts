@@ -10,7 +10,6 @@
 import { seededRandom } from "../../../fixtures/app/random.js";
 import { ScaledClock } from "../../clock/clock.js";
 import { InputError } from "../../input-error.js";
-import type { LoadRun } from "../../load/index.js";
 import { instantQuery } from "../../metrics/promql/engine.js";
 import type { QueryResult } from "../../metrics/promql/values.js";
 import { startQueryApi, type RunningQueryApi } from "../../metrics/query-api.js";
@@ -21,7 +20,7 @@ import { ResourceWatch, type KubeObject } from "../kube/api/resource-watch.js";
 import type { KubeDataPlane, KubeDataPlaneSetup } from "../kube/kube-data-plane.js";
 import type { PodObject } from "../kube/observe/pod-view.js";
 import { startRouter, type RouterHandle, type RouterPod } from "../local/router/index.js";
-import { startUserLoad } from "../local/user-load.js";
+import { startUserLoad, UserLoadSwitch } from "../local/user-load.js";
 import { TrafficRecorder } from "../traffic-recorder.js";
 import { entryFqdn, meshConfigOf, routerPodsOf } from "./mesh-view.js";
 
@@ -42,7 +41,7 @@ export class LocalK8sDataPlane implements KubeDataPlane {
   private recorder: TrafficRecorder | undefined;
   private router: RouterHandle | undefined;
   private queryApi: RunningQueryApi | undefined;
-  private load: LoadRun | undefined;
+  private readonly load = new UserLoadSwitch();
   private readonly meshWatches: Array<ResourceWatch<KubeObject>> = [];
   private meshRebuildQueued = false;
   private podCache: { generation: number; pods: RouterPod[] } | undefined;
@@ -134,13 +133,9 @@ export class LocalK8sDataPlane implements KubeDataPlane {
   setLoad(running: boolean): void {
     const setup = this.setup;
     if (!setup || !this.router || !this.recorder) return;
-    if (running && !this.load) {
-      this.load = startUserLoad({ target: this.router.url, profile: setup.load, timeScale: 1, seed: setup.seed, signal: setup.signal, recorder: this.recorder, clock: this.clock });
-    } else if (!running && this.load) {
-      const load = this.load;
-      this.load = undefined;
-      void load.stop();
-    }
+    const router = this.router;
+    const recorder = this.recorder;
+    this.load.set(running, () => startUserLoad({ target: router.url, profile: setup.load, timeScale: 1, seed: setup.seed, signal: setup.signal, recorder, clock: this.clock }));
   }
 
   async advanceTo(atMs: number): Promise<void> {
@@ -161,9 +156,7 @@ export class LocalK8sDataPlane implements KubeDataPlane {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      const load = this.load;
-      this.load = undefined;
-      await load?.stop().catch(() => undefined);
+      await this.load.stop();
       await Promise.all(this.meshWatches.map((w) => w.stop()));
       await this.router?.close();
       await this.queryApi?.close();

@@ -11,7 +11,6 @@ import type { ProfileInput } from "../../../fixtures/app/profile.js";
 import { seededRandom } from "../../../fixtures/app/random.js";
 import { ScaledClock } from "../../clock/clock.js";
 import { ProcessGroup } from "../../exec/index.js";
-import type { LoadRun } from "../../load/index.js";
 import type { QueryResult } from "../../metrics/promql/values.js";
 import { applyQueryFault, MetricsOutageError, type QueryFault } from "../../metrics/query-fault.js";
 import { InputError } from "../../input-error.js";
@@ -24,7 +23,7 @@ import type { RouterFault } from "../router-faults.js";
 import { CpuSampler } from "./cpu-sampler.js";
 import { ProcessKubelet } from "./kubelet/index.js";
 import { startRouter, type RouterHandle } from "./router/index.js";
-import { startUserLoad } from "./user-load.js";
+import { startUserLoad, UserLoadSwitch } from "./user-load.js";
 
 export const DEFAULT_TIME_SCALE = 30;
 
@@ -40,7 +39,7 @@ export class LocalDataPlane implements DataPlane {
   private router: RouterHandle | undefined;
   private queryApi: RunningQueryApi | undefined;
   private recorder: TrafficRecorder | undefined;
-  private load: LoadRun | undefined;
+  private readonly load = new UserLoadSwitch();
   private setup: DataPlaneSetup | undefined;
   private readonly replicaSetOf = new Map<string, string>();
   private profiles: Record<string, ProfileInput> = {};
@@ -174,14 +173,9 @@ export class LocalDataPlane implements DataPlane {
 
   setLoad(running: boolean): void {
     const setup = this.setup!;
-    if (running && !this.load) {
-      this.load = startUserLoad({ target: this.router!.url, profile: setup.load, timeScale: this.timeScale, seed: setup.seed, signal: setup.signal, recorder: this.recorder!, clock: this.clock });
-    } else if (!running && this.load) {
-      const load = this.load;
-      this.load = undefined;
-      void load.stop();
-    }
+    this.load.set(running, () => startUserLoad({ target: this.router!.url, profile: setup.load, timeScale: this.timeScale, seed: setup.seed, signal: setup.signal, recorder: this.recorder!, clock: this.clock }));
   }
+
 
   async advanceTo(atMs: number): Promise<void> {
     const waitMs = this.clock.toWallMs(atMs - this.clock.now());
@@ -227,9 +221,7 @@ export class LocalDataPlane implements DataPlane {
   }
 
   async stop(): Promise<void> {
-    const load = this.load;
-    this.load = undefined;
-    await load?.stop().catch(() => undefined);
+    await this.load.stop();
     await this.kubelet?.stop();
     await this.processes.stopAll(1000);
     await this.router?.close();

@@ -42,3 +42,26 @@ export function startUserLoad(options: UserLoadOptions): LoadRun {
     },
   });
 }
+
+/**
+ * The users of a data plane, switched on and off by the control loop (setLoad): at most one load
+ * runs; switching off stops it in the background, stop() waits for it at teardown.
+ */
+export class UserLoadSwitch {
+  private run: LoadRun | undefined;
+
+  set(running: boolean, start: () => LoadRun): void {
+    if (running && !this.run) this.run = start();
+    else if (!running && this.run) void this.take()!.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.take()?.stop().catch(() => undefined);
+  }
+
+  private take(): LoadRun | undefined {
+    const run = this.run;
+    this.run = undefined;
+    return run;
+  }
+}
