@@ -6,13 +6,20 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
 import { k3sAvailable, kindAvailable } from "../platforms/docker-gate.js";
 
 const MINUTES = 60_000;
-const out = mkdtempSync(path.join(tmpdir(), "canary-lab-cluster-runs-"));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+// Made when a test runs: hooks of a file whose tests are all skipped never run, so a folder
+// created at import time would be left behind on every machine without Docker.
+let out = "";
+beforeAll(() => {
+  out = mkdtempSync(path.join(tmpdir(), "canary-lab-cluster-runs-"));
+});
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
 
 interface ReportJson {
   platform: string;
