@@ -2,7 +2,7 @@
 // kube-apiserver, controller-manager, scheduler, Argo Rollouts controller), its pods' processes,
 // its certificates and etcd data all go; the exit code is 130 and report.json says interrupted.
 // Gated on the binaries of `node scripts/build-local-k8s.mjs` and the built fixture app.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,38 +10,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findLocalK8sBinaries } from "../../harness/platforms/local-k8s/index.js";
 import { defaultServerScript } from "../../harness/platforms/local/kubelet/container-runtime.js";
 import { repoRoot } from "../cli/run-cli.js";
+import { descendants, isAlive as alive } from "../support/processes.js";
 
 const binaries = findLocalK8sBinaries();
 const fixtureBuilt = existsSync(defaultServerScript());
 const dir = mkdtempSync(path.join(tmpdir(), "canary-lab-local-k8s-interrupt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function descendants(root: number): number[] {
-  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const parent = queue.shift()!;
-    for (const [pid, ppid] of table) {
-      if (ppid !== parent) continue;
-      found.push(pid);
-      queue.push(pid);
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.runIf(binaries !== undefined && fixtureBuilt)("Ctrl-C during run --platform local-k8s (control plane started by the run)", () => {
   it("stops the control plane and every pod process, removes its folder, exits 130 with an interrupted report", async () => {

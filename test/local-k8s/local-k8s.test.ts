@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { packageRoot } from "../../harness/package-root.js";
 import { defaultServerScript } from "../../harness/platforms/local/kubelet/container-runtime.js";
 import { ADDRESS_ANNOTATION, downLocalK8s, findLocalK8sBinaries, readLocalK8sState, startLocalK8s, upLocalK8s, type LocalK8sHandle } from "../../harness/platforms/local-k8s/index.js";
+import { isAlive as alive } from "../support/processes.js";
 
 const binaries = findLocalK8sBinaries();
 const fixtureBuilt = existsSync(defaultServerScript());
@@ -37,15 +38,6 @@ function get(address: string, urlPath: string): Promise<{ status: number; body: 
     req.on("error", reject);
     req.end();
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function portClosed(port: number): Promise<boolean> {

@@ -10,6 +10,7 @@ import { defaultServerScript } from "../../harness/platforms/local/kubelet/conta
 import type { KubeletApi, PodWatchHandlers, PodWatchEvent } from "../../harness/platforms/local-k8s/kubelet/kubelet-api.js";
 import { NodeKubelet } from "../../harness/platforms/local-k8s/kubelet/node-kubelet.js";
 import { ADDRESS_ANNOTATION } from "../../harness/platforms/local-k8s/kubelet/pod-status.js";
+import { isAlive as alive } from "../support/processes.js";
 
 const WAIT = { timeout: 20_000, interval: 20 };
 const built = existsSync(defaultServerScript());
@@ -87,15 +88,6 @@ function httpStatus(address: string, path: string): Promise<number> {
     req.on("error", reject);
     req.end();
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let running: { kubelet: NodeKubelet; processes: ProcessGroup } | undefined;

@@ -8,52 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../cli/run-cli.js";
+import { descendants, isAlive as alive, listeningSockets } from "../support/processes.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "canary-lab-interrupt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Every process below `root` (children, grandchildren, ...). */
-function descendants(root: number): number[] {
-  const table = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const parent = queue.shift()!;
-    for (const [pid, ppid] of table) {
-      if (ppid !== parent) continue;
-      found.push(pid);
-      queue.push(pid);
-    }
-  }
-  return found;
-}
-
-interface Listening {
-  address: string;
-  port: number;
-}
-
-/** TCP sockets these processes listen on. */
-function listeningSockets(pids: number[]): Listening[] {
-  const lines = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" }).split("\n");
-  return lines
-    .filter((l) => pids.some((pid) => l.includes(`pid=${pid},`)))
-    .map((l) => /\s(\S+):(\d+)\s+\S+:\*/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ address: m[1]!, port: Number(m[2]) }));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Run {
   child: ChildProcess;
