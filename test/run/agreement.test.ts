@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function compare(platform: string): Map<string, Run> {
   const out = path.join(dir, platform);
-  const args = [path.join(repoRoot, "bin/canary-lab.js"), "compare", "scenarios", "--platform", platform, "--reporter", "json", "--out", out];
+  const args = [path.join(repoRoot, "bin/canary-lab.js"), "compare", "scenarios", "scenarios/chaos", "--platform", platform, "--reporter", "json", "--out", out];
   // local runs one at a time (the default on 2 cores): parallel runs overload a small machine and
   // change what users see, which is not what this test is about.
   const result = spawnSync(process.execPath, args, { cwd: repoRoot, encoding: "utf8", timeout: 20 * 60_000 });
@@ -28,9 +28,11 @@ function compare(platform: string): Map<string, Run> {
   return new Map(report.runs.map((run) => [`${run.scenario.name} × ${run.strategy.id}`, run]));
 }
 
-const scenarios = readdirSync(path.join(repoRoot, "scenarios"))
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => f.replace(/\.yaml$/, ""));
+const scenarios = ["scenarios", "scenarios/chaos"].flatMap((folder) =>
+  readdirSync(path.join(repoRoot, folder))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => f.replace(/\.yaml$/, "")),
+);
 
 describe.runIf(existsSync(path.join(repoRoot, "dist/fixtures/app/server.js")))("sim and local agree on every ready-made scenario", () => {
   let sim: Map<string, Run>;
