@@ -1,6 +1,7 @@
 // Runs scenarios × strategies on one platform, feeding every reporter, and ends with the
 // comparison report. Shared by `canary-lab run` and `canary-lab compare`.
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { InputError } from "../input-error.js";
 import { LocalDataPlane } from "../platforms/local/local-data-plane.js";
@@ -9,6 +10,8 @@ import type { Reporter } from "../report/reporter.js";
 import { REPORT_SCHEMA_VERSION, type ComparisonReport, type RunReport } from "../report/report-types.js";
 import { loadScenario, type Scenario } from "../scenario/load.js";
 import { runStrategy, type BuiltInPlatform } from "./run-strategy.js";
+import { CellWorkerPool } from "./cell-workers/worker-pool.js";
+import { CpuMeter, cpuCapacity, estimatedCores, MAX_CPU_UTILIZATION_TO_START, runWithinBudget, type BudgetedJob } from "./cpu-budget.js";
 import type { KubePlatform } from "../platforms/kube/cluster/kube-context.js";
 import type { KubeSession } from "../platforms/kube/kube-platform.js";
 
@@ -68,30 +71,42 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   const repeat = options.repeat ?? 1;
   const runs: RunReport[] = [];
   const repeats: NonNullable<ComparisonReport["repeats"]> = [];
-  const jobs: Array<() => Promise<void>> = [];
+  const jobs: BudgetedJob[] = [];
+  const parallel = Math.max(1, options.parallel ?? 1);
+  // Parallel local runs each get a worker thread: a run's harness side (router, load driver,
+  // probes, control loop) is real work on real time, and two runs on one event loop delay each other.
+  const pool =
+    !options.kube && options.platform === "local" && parallel > 1 && Math.min(parallel, cells.length * repeat) > 1
+      ? new CellWorkerPool(parallel, options.signal, (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)))
+      : undefined;
+  const meter = pool ? new CpuMeter() : undefined;
   for (const { scenario, strategy } of cells) {
     const tally = { scenario: scenario.name, strategy: strategy.id, runs: 0, matched: 0, outcomes: {} as Record<string, number> };
     if (repeat > 1) repeats.push(tally);
     for (let i = 0; i < repeat; i++) {
       const seed = options.seed + i;
-      jobs.push(async () => {
+      // Only local runs compete for this machine's CPU: sim has no real time, clusters their own nodes.
+      const cores = options.platform === "local" && !options.kube ? estimatedCores(scenario, options.timeScale) : 0;
+      const run = async () => {
         if (options.signal.aborted) return;
         const persist = repeat === 1;
         const runDir = persist ? path.join(options.outDir, `${scenario.name}--${strategy.id}`) : undefined;
         const onEvent: Parameters<typeof runStrategy>[0]["onEvent"] = persist ? (event, run) => options.reporters.forEach((r) => r.onEvent?.(event, run)) : undefined;
         const report = options.kube
           ? await options.kube.runStrategy({ scenario, strategy, seed, runDir, signal: options.signal, onEvent })
-          : await runStrategy({
-              scenario,
-              strategy,
-              platform: options.platform as BuiltInPlatform,
-              seed,
-              timeScale: options.timeScale,
-              runDir,
-              signal: options.signal,
-              onEvent,
-              createDataPlane: dataPlaneFactory(options.prometheus),
-            });
+          : pool
+            ? await pool.run({ scenarioFile: scenario.file, strategyId: strategy.id, platform: "local", seed, timeScale: options.timeScale, runDir, streamEvents: persist, prometheus: options.prometheus })
+            : await runStrategy({
+                scenario,
+                strategy,
+                platform: options.platform as BuiltInPlatform,
+                seed,
+                timeScale: options.timeScale,
+                runDir,
+                signal: options.signal,
+                onEvent,
+                createDataPlane: dataPlaneFactory(options.prometheus),
+              });
         tally.runs += 1;
         if (report.verdict.matched) tally.matched += 1;
         tally.outcomes[report.verdict.outcome] = (tally.outcomes[report.verdict.outcome] ?? 0) + 1;
@@ -100,10 +115,21 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
           runs.push(report);
           for (const reporter of options.reporters) await reporter.onRunEnd?.(report);
         }
-      });
+      };
+      jobs.push({ cores, run });
     }
   }
-  await runWithConcurrency(jobs, Math.max(1, options.parallel ?? 1));
+  try {
+    await runWithinBudget(
+      jobs,
+      parallel,
+      cpuCapacity(os.availableParallelism()),
+      meter ? { utilization: () => meter.utilization, maxUtilization: MAX_CPU_UTILIZATION_TO_START, recheckMs: 500 } : undefined,
+    );
+  } finally {
+    meter?.stop();
+    await pool?.close();
+  }
   const order = new Map(cells.map((c, i) => [`${c.scenario.name}--${c.strategy.id}`, i]));
   runs.sort((a, b) => (order.get(`${a.scenario.name}--${a.strategy.id}`) ?? 0) - (order.get(`${b.scenario.name}--${b.strategy.id}`) ?? 0));
   const comparison: ComparisonReport = {
@@ -116,15 +142,4 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   };
   for (const reporter of options.reporters) await reporter.onEnd?.(comparison, options.outDir);
   return comparison;
-}
-
-async function runWithConcurrency(jobs: Array<() => Promise<void>>, limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++]!;
-      await job();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }

@@ -34,7 +34,8 @@ export class LocalDataPlane implements DataPlane {
   readonly clock: ScaledClock;
   readonly metrics: MetricsStore;
   readonly tickMs = 1000;
-  private readonly processes = new ProcessGroup();
+  // Pods start and stop all the time: fork them from the small launcher process, not from here.
+  private readonly processes = new ProcessGroup({ viaLauncher: true });
   private kubelet: ProcessKubelet | undefined;
   private router: RouterHandle | undefined;
   private queryApi: RunningQueryApi | undefined;

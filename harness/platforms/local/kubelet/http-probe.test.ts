@@ -3,10 +3,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { httpProbe } from "./http-probe.js";
+import { httpProbe, ProbeConnections } from "./http-probe.js";
 
 const servers: http.Server[] = [];
-const agents: http.Agent[] = [];
+const agents: ProbeConnections[] = [];
 afterEach(async () => {
   for (const agent of agents.splice(0)) agent.destroy();
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
@@ -21,10 +21,10 @@ async function serve(handler: http.RequestListener): Promise<{ port: number; con
   return { port: (server.address() as AddressInfo).port, connections: () => connections };
 }
 
-function keepAliveAgent(): http.Agent {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  agents.push(agent);
-  return agent;
+function keepAliveAgent(): ProbeConnections {
+  const connections = new ProbeConnections();
+  agents.push(connections);
+  return connections;
 }
 
 describe("httpProbe", () => {
@@ -50,7 +50,7 @@ describe("httpProbe", () => {
     expect(await httpProbe(port, "/", 2000)).toEqual({ result: "failure", detail: "ECONNREFUSED" });
   });
 
-  it("opens a connection per probe without an agent, and reuses one with a keep-alive agent", async () => {
+  it("opens a connection per probe without an agent, and reuses one with ProbeConnections", async () => {
     const fresh = await serve((_req, res) => res.end());
     for (let i = 0; i < 5; i++) await httpProbe(fresh.port, "/", 2000);
     expect(fresh.connections()).toBe(5);

@@ -3,13 +3,12 @@
 // workers, probe manager), with the fixture app as the only image. Pod timing is in scenario time;
 // real timers run timeScale times faster, and so do the app's own time-based faults.
 
-import http from "node:http";
 import type { Clock } from "../../../clock/clock.js";
 import type { ProcessGroup } from "../../../exec/index.js";
 import { parseProfile, type Profile } from "../../../../fixtures/app/profile.js";
 import { Backoff } from "./backoff.js";
 import { FixtureAppRuntime, type ContainerRuntime } from "./container-runtime.js";
-import { httpProbe } from "./http-probe.js";
+import { httpProbe, ProbeConnections } from "./http-probe.js";
 import { Pod } from "./pod.js";
 import { ScaledWallScheduler } from "./scheduler.js";
 import type { KubeletEvent, PodSpec, PodStatus } from "./types.js";
@@ -41,7 +40,7 @@ export class ProcessKubelet {
   private readonly backoff: Backoff;
   private readonly runtime: ContainerRuntime;
   /** Probe connections are kept alive per pod port (see http-probe.ts for why). */
-  private readonly probeAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  private readonly probeConnections = new ProbeConnections();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: ProcessKubeletOptions) {
@@ -76,7 +75,7 @@ export class ProcessKubelet {
       backoff: this.backoff,
       wallProfile: toWallProfile(profile, this.options.timeScale),
       ignoreSigterm: this.options.ignoreSigtermPods?.(spec.name) ?? false,
-      probe: (port, path, timeoutMs) => httpProbe(port, path, Math.max(minTimeoutWallMs, this.scheduler.toWallMs(timeoutMs)), this.probeAgent),
+      probe: (port, path, timeoutMs) => httpProbe(port, path, Math.max(minTimeoutWallMs, this.scheduler.toWallMs(timeoutMs)), this.probeConnections),
       emit,
       onGone: () => {
         if (this.pods_.get(spec.name) === pod) this.pods_.delete(spec.name);
@@ -119,7 +118,7 @@ export class ProcessKubelet {
       const maxGraceWallMs = this.options.stopGraceWallMs ?? DEFAULT_STOP_GRACE_WALL_MS;
       await Promise.all(pods.map((pod) => pod.stop(maxGraceWallMs, (ms) => this.scheduler.toWallMs(ms))));
       this.scheduler.cancelAll();
-      this.probeAgent.destroy();
+      this.probeConnections.destroy();
     })();
     return this.stopping;
   }
