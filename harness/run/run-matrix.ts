@@ -9,7 +9,7 @@ import { SimDataPlane } from "../platforms/sim/sim-data-plane.js";
 import type { Reporter } from "../report/reporter.js";
 import { REPORT_SCHEMA_VERSION, type ComparisonReport, type RunReport } from "../report/report-types.js";
 import { loadScenario, type Scenario } from "../scenario/load.js";
-import { runStrategy, type BuiltInPlatform } from "./run-strategy.js";
+import { checkStrategyInputs, runStrategy, type BuiltInPlatform } from "./run-strategy.js";
 import { CellWorkerPool } from "./cell-workers/worker-pool.js";
 import { CpuMeter, cpuCapacity, estimatedCores, MAX_CPU_UTILIZATION_TO_START, runWithinBudget, type BudgetedJob } from "./cpu-budget.js";
 import type { KubePlatform } from "../platforms/kube/cluster/kube-context.js";
@@ -66,6 +66,14 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   }
   if (cells.length === 0) {
     throw new InputError(`no scenario names the strategies ${options.strategies?.join(", ")}`, {}, "check --strategy against the scenarios' expect/strategies keys");
+  }
+  if (!options.kube) {
+    const checked = new Set<string>();
+    for (const { strategy } of cells) {
+      const key = JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
+      if (!checked.has(key)) checkStrategyInputs(strategy);
+      checked.add(key);
+    }
   }
   mkdirSync(options.outDir, { recursive: true });
   const repeat = options.repeat ?? 1;

@@ -42,6 +42,16 @@ export interface RunStrategyOptions {
 }
 
 
+/**
+ * Reads and checks a strategy's manifests and operator plan as a run would, without running it:
+ * `compare` checks every cell's inputs before the first run starts, so a bad file is reported at
+ * once (exit 2) instead of when its turn comes, after other runs wrote their results.
+ */
+export function checkStrategyInputs(strategy: StrategyUnderTest): void {
+  new ClusterObjects(loadManifests(strategy.manifestPaths), strategy.manifestPaths.join(", "));
+  if (strategy.operatorPlanPath) loadOperatorPlan(strategy.operatorPlanPath);
+}
+
 export function runIdFor(scenario: string, strategy: string, platform: string, seed: number): string {
   return `${scenario}--${strategy}--${platform}-${seed}`;
 }

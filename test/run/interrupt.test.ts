@@ -25,12 +25,16 @@ interface Run {
 let runs = 0;
 
 function startRun(strategy: string, env: Record<string, string> = {}): Run {
+  return startCommand(["run", "scenarios/healthy.yaml", "--platform", "local", "--strategy", strategy], env);
+}
+
+function startCommand(args: string[], env: Record<string, string> = {}): Run {
   const id = runs++;
   const out = path.join(dir, `run-${id}`);
   // The run's own temporary folder: whatever it creates there must be gone at the end.
   const temp = path.join(dir, `tmp-${id}`);
   mkdirSync(temp);
-  const child = spawn(process.execPath, [path.join(repoRoot, "bin/canary-lab.js"), "run", "scenarios/healthy.yaml", "--platform", "local", "--strategy", strategy, "--out", out], {
+  const child = spawn(process.execPath, [path.join(repoRoot, "bin/canary-lab.js"), ...args, "--out", out], {
     cwd: repoRoot,
     env: { ...process.env, TMPDIR: temp, NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -135,5 +139,35 @@ describe.runIf(ready)("interrupting a local run", () => {
     // Forced: no report, but the timeline written so far is on disk.
     const timeline = path.join(run.out, "healthy--argo-canary-istio", "timeline.jsonl");
     expect(readFileSync(timeline, "utf8")).toMatch(/"phase":"observe"/);
+  }, 150_000);
+
+  // compare --parallel runs each cell in a worker thread, whose pods the launcher forks: the same
+  // guarantees must hold for all of them at once.
+  const parallelCompare = (env: Record<string, string> = {}) =>
+    startCommand(["compare", "scenarios/healthy.yaml", "--platform", "local", "--strategy", "argo-canary-istio", "--strategy", "istio-weighted", "--parallel", "2"], env);
+  const bothObserving = (run: Run) => run.waitFor(/phase\s+observe[\s\S]*phase\s+observe/, "the observe phase of both runs");
+
+  it("Ctrl-C during a parallel compare stops every run, each with an interrupted report", async () => {
+    const run = parallelCompare();
+    await bothObserving(run);
+    const started = snapshot(run, 10);
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    expectNothingLeft(run, started);
+    expectInterruptedReport(run, "argo-canary-istio", "observe");
+    expectInterruptedReport(run, "istio-weighted", "observe");
+  }, 150_000);
+
+  it("a second Ctrl-C during a parallel compare forces the exit without orphans", async () => {
+    const run = parallelCompare({ CANARY_LAB_IGNORE_SIGTERM: "1" });
+    await bothObserving(run);
+    const started = snapshot(run, 10);
+    run.child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 100));
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    const deadline = Date.now() + 5000;
+    while (started.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expectNothingLeft(run, started);
   }, 150_000);
 });

@@ -2,7 +2,7 @@
 // their own ports and finish; a folder another live run writes to is refused; a pinned port that is
 // already taken is an input error (exit 2), not a crash.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -102,5 +102,57 @@ describe.runIf(built)("local runs side by side", () => {
     } finally {
       await new Promise((resolve) => busy.close(resolve));
     }
+  }, 60_000);
+
+  it("compare --parallel runs cells at the same time, each in a worker thread, with every report", async () => {
+    const out = path.join(dir, "parallel-compare");
+    const result = await cli(["compare", healthy, "--platform", "local", "--strategy", "argo-canary", "--strategy", "deployment-rolling", "--parallel", "2", "--out", out], repoRoot);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // The live output of both runs reached the main thread's reporter.
+    expect(result.stdout).toMatch(/▶ argo-canary × healthy/);
+    expect(result.stdout).toMatch(/▶ deployment-rolling × healthy/);
+    expect(result.stdout).toMatch(/2 runs: 2 matched/);
+    const runs = ["healthy--argo-canary", "healthy--deployment-rolling"].map((cell) => JSON.parse(readFileSync(path.join(out, cell, "report.json"), "utf8")) as { startedAt: string; wallDurationMs: number });
+    const [a, b] = runs.map((r) => ({ start: Date.parse(r.startedAt), end: Date.parse(r.startedAt) + r.wallDurationMs }));
+    expect(Math.max(a!.start, b!.start)).toBeLessThan(Math.min(a!.end, b!.end)); // they overlapped
+  }, 180_000);
+
+  it("an input error found inside a worker's run is still exit 2 with file:line and a hint", async () => {
+    const file = path.join(dir, "chaos-no-hpa.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: chaos-no-hpa",
+        "app: { stable: { version: v1 }, candidate: { version: v2 } }",
+        "load: { rate: 10 }",
+        "strategies: [argo-canary, deployment-rolling]",
+        "chaos:",
+        "  - { action: hpa-scale-down, maxReplicas: 2, atRollback: true }",
+        "expect: { argo-canary: promoted, deployment-rolling: promoted }",
+        "",
+      ].join("\n"),
+    );
+    const result = await cli(["compare", file, "--platform", "local", "--parallel", "2", "--out", path.join(dir, "chaos-no-hpa")], repoRoot);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/chaos-no-hpa\.yaml:6:5: chaos\[0\]: hpa-scale-down: strategy (argo-canary|deployment-rolling) has no HorizontalPodAutoscaler\n\s+hint: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it("a bad manifest is reported before any run starts", async () => {
+    const strategyDir = path.join(dir, "bad-strategy");
+    mkdirSync(strategyDir);
+    for (const f of readdirSync(path.join(repoRoot, "fixtures/strategies/argo-canary")).filter((f) => f.endsWith(".yaml"))) {
+      const text = readFileSync(path.join(repoRoot, "fixtures/strategies/argo-canary", f), "utf8");
+      writeFileSync(path.join(strategyDir, f), f === "rollout.yaml" ? text.replace(/^spec:\n/m, "spec:\n  replicaz: 3\n") : text);
+    }
+    const file = path.join(dir, "bad-manifest.yaml");
+    writeFileSync(file, ["name: bad-manifest", "app: { stable: { version: v1 }, candidate: { version: v2 } }", "load: { rate: 10 }", "strategies: [argo-canary, { id: mine, manifests: [bad-strategy/] }]", "expect: { argo-canary: promoted, mine: promoted }", ""].join("\n"));
+    const out = path.join(dir, "bad-manifest-out");
+    const result = await cli(["compare", file, "--platform", "local", "--parallel", "2", "--out", out], repoRoot);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad-strategy\/rollout\.yaml:\d+:3: spec\.replicaz: unknown field "replicaz"/);
+    expect(result.stdout).not.toMatch(/▶/); // no run started
+    expect(existsSync(path.join(out, "bad-manifest--argo-canary"))).toBe(false);
   }, 60_000);
 });
