@@ -4,13 +4,14 @@ import { Command, CommanderError, Option } from "commander";
 import { InputError, InputErrors } from "../input-error.js";
 import { killEveryProcessNow } from "../exec/index.js";
 import { analysisCommand } from "./analysis-command.js";
-import { doctorCommand } from "./doctor-command.js";
-import { gcCommand, type GcCommandOptions } from "./gc-command.js";
-import { downCommand, type DownCommandOptions } from "./down-command.js";
+// The cluster commands (and the Kubernetes client they load) are imported when used: a sim or
+// local run should not pay for them at startup.
+import type { GcCommandOptions } from "./gc-command.js";
+import type { DownCommandOptions } from "./down-command.js";
 import { planCommand } from "./plan-command.js";
 import { PLATFORMS, runCommand, type RunCommandOptions } from "./run-command.js";
 import type { Output } from "./output.js";
-import { upCommand, type UpCommandOptions } from "./up-command.js";
+import type { UpCommandOptions } from "./up-command.js";
 
 export const EXIT = { ok: 0, mismatch: 1, input: 2, internal: 70, interrupted: 130 } as const;
 
@@ -76,7 +77,7 @@ function buildProgram(output: Output, setExit: (code: number) => void, signal: A
     "list,markdown,html,junit",
   )
     .option("--repeat <n>", "run each cell n times with seeds seed..seed+n-1 and report how often the verdict was right")
-    .option("--parallel <n>", "most runs at once (default: 1 on sim; on local as many as the cores hold, by each run's estimated CPU, at most two per core)")
+    .option("--parallel <n>", "most runs at once (default: one per core on sim, up to 4; on local as many as the cores hold, by each run's estimated CPU, at most two per core)")
     .action(async (scenarios: string[], options: RunCommandOptions) => setExit(await runCommand(scenarios, options, output, signal, "compare")));
 
   addClusterCommands(program, output, setExit, signal);
@@ -91,7 +92,7 @@ function buildProgram(output: Output, setExit: (code: number) => void, signal: A
     .option("--stale-after <seconds>", "a run whose heartbeat is older than this is gone (default 300)")
     .option("--dry-run", "list what would be deleted, delete nothing")
     .option("--json", "print the result as JSON")
-    .action(async (options: GcCommandOptions) => setExit(await gcCommand(options, output)));
+    .action(async (options: GcCommandOptions) => setExit(await (await import("./gc-command.js")).gcCommand(options, output)));
 
   return program;
 }
@@ -107,7 +108,7 @@ function addClusterCommands(program: Command, output: Output, setExit: (code: nu
     .option("--name <cluster>", "kind: the cluster name (default canary-lab)")
     .option("--json", "print the checks as JSON")
     .addOption(versionsOption())
-    .action(async (options: { platform: string; context?: string; name?: string; json?: boolean; versions?: string }) => setExit(await doctorCommand(options, output, signal)));
+    .action(async (options: { platform: string; context?: string; name?: string; json?: boolean; versions?: string }) => setExit(await (await import("./doctor-command.js")).doctorCommand(options, output, signal)));
 
   program
     .command("up")
@@ -118,7 +119,7 @@ function addClusterCommands(program: Command, output: Output, setExit: (code: nu
     .option("--context <name>", "cluster: the kubeconfig context the printed commands aim at")
     .addOption(new Option("--app-version <version>", "also build and load this fixture app version (repeatable)").argParser(collect).default([]))
     .addOption(versionsOption())
-    .action(async (options: UpCommandOptions) => setExit(await upCommand(options, output, signal)));
+    .action(async (options: UpCommandOptions) => setExit(await (await import("./up-command.js")).upCommand(options, output, signal)));
 
   program
     .command("down")
@@ -129,7 +130,7 @@ function addClusterCommands(program: Command, output: Output, setExit: (code: nu
     .option("--images", "also remove the images up built (kept as a cache otherwise)")
     .addOption(new Option("--app-version <version>", "with --images: also remove this fixture app version's image (repeatable)").argParser(collect).default([]))
     .addOption(versionsOption())
-    .action(async (options: DownCommandOptions) => setExit(await downCommand(options, output, signal)));
+    .action(async (options: DownCommandOptions) => setExit(await (await import("./down-command.js")).downCommand(options, output, signal)));
 }
 
 export async function main(argv: string[], output: Output = processOutput(), signal: AbortSignal = interruptSignal()): Promise<number> {

@@ -7,8 +7,8 @@ import { DEFAULT_TIME_SCALE } from "../platforms/local/local-data-plane.js";
 import { createReporters, isReporterName, REPORTER_NAMES } from "../report/index.js";
 import { expandScenarioPaths, runMatrix } from "../run/run-matrix.js";
 import { loadScenario } from "../scenario/load.js";
-import { openKubeSession, type KubeSession } from "../platforms/kube/kube-platform.js";
-import { openLocalK8sSession } from "../platforms/local-k8s/local-k8s-session.js";
+// The kube platforms load the Kubernetes client: imported only when one is chosen.
+import type { KubeSession } from "../platforms/kube/kube-platform.js";
 import type { BuiltInPlatform } from "../run/run-strategy.js";
 import { claimOutDir, createDefaultOutDir } from "../run/out-dir.js";
 import type { Output } from "./output.js";
@@ -63,8 +63,10 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   if (!(timeScale > 0 && timeScale <= 1000)) throw new InputError(`--time-scale ${options.timeScale}: expected a number above 0 and at most 1000`);
   const repeat = options.repeat === undefined ? 1 : parseInteger("--repeat", options.repeat, 1, 100_000);
   if (repeat > 1 && platform !== "sim" && repeat > 20) throw new InputError(`--repeat ${repeat} on ${platform}: at most 20 repeats per cell with real processes; use --platform sim for large repeat counts`);
-  // local: as many runs as the CPU budget admits (run-matrix), at most two per core.
-  const parallel = options.parallel === undefined ? (platform === "sim" ? 1 : Math.min(16, 2 * os.availableParallelism())) : parseInteger("--parallel", options.parallel, 1, 16);
+  // local: as many runs as the CPU budget admits (run-matrix), at most two per core. sim: one
+  // worker per core for a matrix (repeats stay on one thread, see run-matrix).
+  const cores = os.availableParallelism();
+  const parallel = options.parallel === undefined ? (platform === "sim" ? Math.min(4, cores) : Math.min(16, 2 * cores)) : parseInteger("--parallel", options.parallel, 1, 16);
   if (options.prometheusUrl !== undefined) {
     if (platform === "local-k8s") throw new InputError("--prometheus-url is not for local-k8s: the Argo Rollouts controller there queries the harness's own query API", {}, "leave --prometheus-url out (--metrics-port picks the query API's port)");
     if (platform !== "local" && !isClusterPlatform(platform)) throw new InputError(`--prometheus-url works on the local, kind, k3s and cluster platforms only (sim has no real traffic to scrape)`);
@@ -88,6 +90,7 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   if (platform === "local-k8s") {
     // The real control plane: the one `up` left running, or one started for this command and stopped by close().
     try {
+      const { openLocalK8sSession } = await import("../platforms/local-k8s/local-k8s-session.js");
       kube = await openLocalK8sSession({
         strategies: chosenStrategies(),
         signal,
@@ -104,6 +107,7 @@ export async function runCommand(scenarios: string[], options: RunCommandOptions
   }
   if (isClusterPlatform(platform)) {
     const strategies = chosenStrategies();
+    const { openKubeSession } = await import("../platforms/kube/kube-platform.js");
     kube = await openKubeSession({
       platform,
       context: options.context,
