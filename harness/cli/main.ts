@@ -77,7 +77,7 @@ function buildProgram(output: Output, setExit: (code: number) => void, signal: A
     "list,markdown,html,junit",
   )
     .option("--repeat <n>", "run each cell n times with seeds seed..seed+n-1 and report how often the verdict was right")
-    .option("--parallel <n>", "most runs at once (default: one per core on sim, up to 4; on local as many as the cores hold, by each run's estimated CPU, at most two per core)")
+    .option("--parallel <n>", "most runs at once (default: 1 on sim; on local as many as the cores hold, by each run's estimated CPU, at most two per core)")
     .action(async (scenarios: string[], options: RunCommandOptions) => setExit(await runCommand(scenarios, options, output, signal, "compare")));
 
   addClusterCommands(program, output, setExit, signal);

@@ -85,6 +85,18 @@ function expectInterruptedReport(run: Run, strategy: string, lastPhase: string):
   expect(readdirSync(run.out).filter((f) => f.startsWith("."))).toEqual([]);
 }
 
+/** Ctrl-C, then Ctrl-C again while teardown waits for apps that ignore SIGTERM: exit 130, nothing left. */
+async function interruptTwice(run: Run, started: { pids: number[]; ports: number[] }): Promise<void> {
+  run.child.kill("SIGINT");
+  await new Promise((r) => setTimeout(r, 100));
+  run.child.kill("SIGINT");
+  expect(await run.exited).toBe(130);
+  // SIGKILL is asynchronous: give the kernel a moment to reap.
+  const deadline = Date.now() + 5000;
+  while (started.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expectNothingLeft(run, started);
+}
+
 const ready = existsSync("/proc") && existsSync(path.join(repoRoot, "dist/fixtures/app/server.js"));
 
 describe.runIf(ready)("interrupting a local run", () => {
@@ -126,16 +138,7 @@ describe.runIf(ready)("interrupting a local run", () => {
   it("a second Ctrl-C forces the exit during teardown, still without orphans", async () => {
     const run = startRun("argo-canary-istio", { CANARY_LAB_IGNORE_SIGTERM: "1" });
     await run.waitFor(/phase\s+observe/, "the observe phase");
-    const started = snapshot(run, 5);
-    run.child.kill("SIGINT");
-    // Teardown now waits for apps that ignore SIGTERM; the user will not.
-    await new Promise((r) => setTimeout(r, 100));
-    run.child.kill("SIGINT");
-    expect(await run.exited).toBe(130);
-    // SIGKILL is asynchronous: give the kernel a moment to reap.
-    const deadline = Date.now() + 5000;
-    while (started.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expectNothingLeft(run, started);
+    await interruptTwice(run, snapshot(run, 5));
     // Forced: no report, but the timeline written so far is on disk.
     const timeline = path.join(run.out, "healthy--argo-canary-istio", "timeline.jsonl");
     expect(readFileSync(timeline, "utf8")).toMatch(/"phase":"observe"/);
@@ -161,13 +164,6 @@ describe.runIf(ready)("interrupting a local run", () => {
   it("a second Ctrl-C during a parallel compare forces the exit without orphans", async () => {
     const run = parallelCompare({ CANARY_LAB_IGNORE_SIGTERM: "1" });
     await bothObserving(run);
-    const started = snapshot(run, 10);
-    run.child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 100));
-    run.child.kill("SIGINT");
-    expect(await run.exited).toBe(130);
-    const deadline = Date.now() + 5000;
-    while (started.pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expectNothingLeft(run, started);
+    await interruptTwice(run, snapshot(run, 10));
   }, 150_000);
 });
