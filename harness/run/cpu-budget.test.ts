@@ -37,6 +37,20 @@ describe("runWithinBudget", () => {
     await done;
   });
 
+  it("among runs asking the same cores, starts the longer ones first", async () => {
+    const { jobs, started, finish } = controlledJobs([0.5, 0.5, 0.5]);
+    jobs[0]!.expectedSeconds = 10;
+    jobs[1]!.expectedSeconds = 300;
+    jobs[2]!.expectedSeconds = 60;
+    const done = runWithinBudget(jobs, 1, 10);
+    for (const next of [1, 2, 0]) {
+      await tick();
+      expect(started.at(-1)).toBe(next);
+      finish[next]!();
+    }
+    await done;
+  });
+
   it("never runs more than the limit at once, whatever the capacity", async () => {
     const { jobs, started, finish } = controlledJobs([0, 0, 0, 0]);
     const done = runWithinBudget(jobs, 2, 100);

@@ -67,12 +67,11 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   if (cells.length === 0) {
     throw new InputError(`no scenario names the strategies ${options.strategies?.join(", ")}`, {}, "check --strategy against the scenarios' expect/strategies keys");
   }
+  const plannedWait = new Map<string, number>();
   if (!options.kube) {
-    const checked = new Set<string>();
     for (const { strategy } of cells) {
       const key = JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
-      if (!checked.has(key)) checkStrategyInputs(strategy);
-      checked.add(key);
+      if (!plannedWait.has(key)) plannedWait.set(key, checkStrategyInputs(strategy).plannedWaitSeconds);
     }
   }
   mkdirSync(options.outDir, { recursive: true });
@@ -124,7 +123,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
           for (const reporter of options.reporters) await reporter.onRunEnd?.(report);
         }
       };
-      jobs.push({ cores, run });
+      jobs.push({ cores, run, expectedSeconds: plannedWait.get(JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath])) ?? 0 });
     }
   }
   try {
