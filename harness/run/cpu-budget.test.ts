@@ -119,8 +119,8 @@ describe("estimatedCores", () => {
     const healthy = estimatedCores(scenario("healthy"), 30);
     expect(healthy).toBeCloseTo(30 * (0.008 + 10 * 0.0012), 6);
     expect(estimatedCores(scenario("healthy"), 15)).toBeCloseTo(healthy / 2, 6);
-    // cpu-hog: 20 req/s and 30 ms of CPU per request, counted at half: +0.3 core at any time scale.
-    expect(estimatedCores(scenario("cpu-hog"), 30)).toBeCloseTo(30 * (0.008 + 20 * 0.0012) + 0.3, 6);
-    expect(estimatedCores(scenario("cpu-hog"), 1) - 1 * (0.008 + 20 * 0.0012)).toBeCloseTo(0.3, 6);
+    // cpu-hog: 20 req/s and 30 ms of CPU per request: +0.6 core at any time scale.
+    expect(estimatedCores(scenario("cpu-hog"), 30)).toBeCloseTo(30 * (0.008 + 20 * 0.0012) + 0.6, 6);
+    expect(estimatedCores(scenario("cpu-hog"), 1) - 1 * (0.008 + 20 * 0.0012)).toBeCloseTo(0.6, 6);
   });
 });

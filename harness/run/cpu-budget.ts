@@ -12,8 +12,10 @@ import type { Scenario } from "../scenario/load.js";
  * scale 30 (CPU time over wall time of single runs): about 8 ms per scenario second for the pods'
  * probes, the control loop and the kubelet, and 1.2 ms per request across load driver, router and
  * pod. Both grow with the time scale. A version that burns CPU per request adds what it burns,
- * which the time scale does not change (the burn per request shrinks as requests come faster);
- * counted at half, since the candidate takes all the traffic for only part of a run.
+ * which the time scale does not change (the burn per request shrinks as requests come faster).
+ * Counted in full although the candidate takes all the traffic for only part of a run: that part
+ * is what its latency analysis measures (counted at half, cpu-hog × argo-bluegreen ran beside two
+ * other runs and its post-promotion p99 analysis failed on contention, not on the candidate).
  */
 export function estimatedCores(scenario: Scenario, timeScale: number): number {
   const load = scenario.spec.load as LoadProfile;
@@ -21,7 +23,7 @@ export function estimatedCores(scenario: Scenario, timeScale: number): number {
   const perScenarioSecond = 0.008 + peakRate * 0.0012;
   const { stable, candidate } = scenario.spec.app;
   const burnMs = Math.max(stable.cpuBurnMsPerRequest ?? 0, candidate.cpuBurnMsPerRequest ?? 0);
-  return timeScale * perScenarioSecond + (0.5 * peakRate * burnMs) / 1000;
+  return timeScale * perScenarioSecond + (peakRate * burnMs) / 1000;
 }
 
 /**
