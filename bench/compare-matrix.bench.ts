@@ -15,9 +15,11 @@ const folders = process.argv.length > 2 ? process.argv.slice(2) : ["scenarios"];
 const out = mkdtempSync(path.join(os.tmpdir(), "canary-lab-bench-compare-"));
 
 interface Run {
+  scenario: { name: string };
+  strategy: { id: string };
   startedAt: string;
   wallDurationMs: number;
-  verdict: { matched: boolean };
+  verdict: { matched: boolean; outcome: string; reason: string };
 }
 
 function compare(platform: "sim" | "local", goalMs: number): void {
@@ -29,6 +31,7 @@ function compare(platform: "sim" | "local", goalMs: number): void {
   const matched = runs.filter((r) => r.verdict.matched).length;
   console.log(`${platform}: compare ${folders.join(" ")}: ${runs.length} runs, ${matched} matched, exit ${result.status}`);
   console.log(`  wall time ${(wallMs / 1000).toFixed(1)} s   goal < ${goalMs / 1000} s   ratio ${(wallMs / goalMs).toFixed(2)}`);
+  for (const run of runs.filter((r) => !r.verdict.matched)) console.log(`  differed: ${run.scenario.name} × ${run.strategy.id}: ${run.verdict.outcome} (${run.verdict.reason})`);
   if (platform === "local") {
     // Peak and mean number of runs at once, from the runs' own start times and durations.
     const spans = runs.map((r) => ({ start: Date.parse(r.startedAt), end: Date.parse(r.startedAt) + r.wallDurationMs }));
