@@ -20,3 +20,14 @@ export function packageRoot(): string {
     dir = parent;
   }
 }
+
+/**
+ * A script that runs in a process or thread of its own (a worker, the launcher), next to the module
+ * asking for it: the sibling .js when that module is compiled, else (TypeScript source under vitest)
+ * the same place in dist/, since Node runs only the build.
+ */
+export function compiledSibling(moduleUrl: string, scriptName: string): string {
+  const here = fileURLToPath(moduleUrl);
+  if (here.endsWith(".js")) return path.join(path.dirname(here), scriptName);
+  return path.join(packageRoot(), "dist", path.relative(packageRoot(), path.dirname(here)), scriptName);
+}

@@ -113,10 +113,7 @@ export async function runWithinBudget(jobs: readonly BudgetedJob[], limit: numbe
             continue;
           }
           if (running > 0 && gate && gate.utilization() > gate.maxUtilization) {
-            recheck ??= setTimeout(() => {
-              recheck = undefined;
-              startWhatFits();
-            }, gate.recheckMs);
+            lookAgainLater(gate);
             break;
           }
           waiting.splice(i, 1);
@@ -131,10 +128,7 @@ export async function runWithinBudget(jobs: readonly BudgetedJob[], limit: numbe
           );
           // One start per look: the gate cannot see the CPU a run that just started will take.
           if (gate) {
-            recheck ??= setTimeout(() => {
-              recheck = undefined;
-              startWhatFits();
-            }, gate.recheckMs);
+            lookAgainLater(gate);
             break;
           }
         }
@@ -143,6 +137,12 @@ export async function runWithinBudget(jobs: readonly BudgetedJob[], limit: numbe
         clearTimeout(recheck);
         resolve();
       }
+    };
+    const lookAgainLater = (gate: BudgetGate) => {
+      recheck ??= setTimeout(() => {
+        recheck = undefined;
+        startWhatFits();
+      }, gate.recheckMs);
     };
     const finished = (job: BudgetedJob) => {
       running -= 1;

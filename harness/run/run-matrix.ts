@@ -67,11 +67,12 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   if (cells.length === 0) {
     throw new InputError(`no scenario names the strategies ${options.strategies?.join(", ")}`, {}, "check --strategy against the scenarios' expect/strategies keys");
   }
+  // A strategy's inputs are checked once however many scenarios name it.
+  const inputsOf = (strategy: Scenario["strategies"][number]) => JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
   const plannedWait = new Map<string, number>();
   if (!options.kube) {
     for (const { strategy } of cells) {
-      const key = JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
-      if (!plannedWait.has(key)) plannedWait.set(key, checkStrategyInputs(strategy).plannedWaitSeconds);
+      if (!plannedWait.has(inputsOf(strategy))) plannedWait.set(inputsOf(strategy), checkStrategyInputs(strategy).plannedWaitSeconds);
     }
   }
   mkdirSync(options.outDir, { recursive: true });
@@ -90,10 +91,11 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   for (const { scenario, strategy } of cells) {
     const tally = { scenario: scenario.name, strategy: strategy.id, runs: 0, matched: 0, outcomes: {} as Record<string, number> };
     if (repeat > 1) repeats.push(tally);
+    // Only local runs compete for this machine's CPU: sim has no real time, clusters their own nodes.
+    const cores = options.platform === "local" && !options.kube ? estimatedCores(scenario, options.timeScale) : 0;
+    const expectedSeconds = plannedWait.get(inputsOf(strategy)) ?? 0;
     for (let i = 0; i < repeat; i++) {
       const seed = options.seed + i;
-      // Only local runs compete for this machine's CPU: sim has no real time, clusters their own nodes.
-      const cores = options.platform === "local" && !options.kube ? estimatedCores(scenario, options.timeScale) : 0;
       const run = async () => {
         if (options.signal.aborted) return;
         const persist = repeat === 1;
@@ -123,7 +125,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
           for (const reporter of options.reporters) await reporter.onRunEnd?.(report);
         }
       };
-      jobs.push({ cores, run, expectedSeconds: plannedWait.get(JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath])) ?? 0 });
+      jobs.push({ cores, run, expectedSeconds });
     }
   }
   try {

@@ -61,7 +61,7 @@ export function checkStrategyInputs(strategy: StrategyUnderTest): { plannedWaitS
  */
 function plannedWaitSeconds(cluster: ClusterObjects, plan: OperatorPlan | undefined): number {
   const strategy = cluster.rollout?.spec?.strategy;
-  const pauses = (strategy?.canary?.steps ?? []).reduce((sum, step) => sum + (step.pause?.duration !== undefined && step.pause.duration !== null ? pauseDurationSeconds(step.pause.duration) : 0), 0);
+  const pauses = (strategy?.canary?.steps ?? []).reduce((sum, step) => sum + pauseDurationSeconds(step.pause?.duration), 0);
   const blueGreen = strategy?.blueGreen?.autoPromotionSeconds ?? 0;
   const holds = plan?.steps ? plan.steps.length * plan.holdSeconds : 0;
   return pauses + blueGreen + holds;

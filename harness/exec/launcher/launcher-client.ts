@@ -2,18 +2,14 @@
 // spawn and signal commands, and turns its reports into ChildHandles for ManagedProcess.
 import { execa, type ResultPromise } from "execa";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { packageRoot } from "../../package-root.js";
+import { compiledSibling, packageRoot } from "../../package-root.js";
 import type { ChildHandle, ProcessExit } from "../child-handle.js";
 import type { LauncherCommand, LauncherReport } from "./protocol.js";
 
-/** The compiled launcher. Under vitest this module is TypeScript source; the launcher runs the build in dist/. */
+/** The compiled launcher. */
 export function launcherScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return path.join(path.dirname(here), "launcher-main.js");
-  return path.join(packageRoot(), "dist", "harness", "exec", "launcher", "launcher-main.js");
+  return compiledSibling(import.meta.url, "launcher-main.js");
 }
 
 interface Launched {
@@ -126,10 +122,5 @@ export class ProcessLauncher {
     this.launcher = undefined;
     launcher.stdin.end();
     await launcher;
-  }
-
-  /** A forced exit: the launcher SIGKILLs what it started when it gets SIGTERM. */
-  killNow(): void {
-    this.launcher?.kill("SIGTERM");
   }
 }

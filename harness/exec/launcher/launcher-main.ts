@@ -12,7 +12,6 @@ import { createInterface } from "node:readline";
 import type { LauncherCommand, LauncherReport } from "./protocol.js";
 
 const children = new Map<number, ChildProcess>();
-/** Signals for a process whose spawn has not been seen yet cannot happen: commands are read in order. */
 const report = (message: LauncherReport) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
 function start(command: Extract<LauncherCommand, { op: "spawn" }>): void {
@@ -46,6 +45,7 @@ function onCommand(text: string): void {
   const command = JSON.parse(text) as LauncherCommand;
   if (command.op === "spawn") start(command);
   else {
+    // Commands are read in order: a signal always finds the process its spawn command started.
     const child = children.get(command.id);
     if (child && child.exitCode === null && child.signalCode === null) child.kill(command.signal);
   }

@@ -2,21 +2,17 @@
 // cell at a time, relays live events to the reporters, forwards Ctrl-C, and keeps the pids of the
 // workers' pods so a forced exit (second Ctrl-C) kills them with everything else.
 import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { adoptProcess, releaseProcess } from "../../exec/index.js";
-import { packageRoot } from "../../package-root.js";
+import { compiledSibling, packageRoot } from "../../package-root.js";
 import type { RunReport } from "../../report/report-types.js";
 import type { TimelineEvent } from "../../timeline/events.js";
 import { deserializeError } from "./errors.js";
 import type { CellJob, FromWorker, RunIdentity } from "./messages.js";
 
-/** The compiled worker script. Under vitest this module is TypeScript source; the worker runs the build in dist/. */
+/** The compiled worker script. */
 export function cellWorkerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith(".js")) return path.join(path.dirname(here), "cell-worker.js");
-  return path.join(packageRoot(), "dist", "harness", "run", "cell-workers", "cell-worker.js");
+  return compiledSibling(import.meta.url, "cell-worker.js");
 }
 
 interface Pending {
