@@ -1,4 +1,4 @@
-// Admission of parallel local runs: by estimated CPU against capacity, heavy runs first, at most
+// Admission of parallel local runs: by estimated CPU against capacity, long runs first, at most
 // `limit` at once, a gate on measured utilization, and failures that wait for the runs in flight.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,7 +24,7 @@ function controlledJobs(cores: number[]) {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("runWithinBudget", () => {
-  it("starts heavy runs first and no more than fit the capacity", async () => {
+  it("among runs expected to take as long, starts the hungriest first, and no more than fit the capacity", async () => {
     const { jobs, started, finish } = controlledJobs([0.6, 0.6, 1.3, 0.6, 0.6]);
     const done = runWithinBudget(jobs, 8, 2.5);
     await tick();
@@ -37,8 +37,8 @@ describe("runWithinBudget", () => {
     await done;
   });
 
-  it("among runs asking the same cores, starts the longer ones first", async () => {
-    const { jobs, started, finish } = controlledJobs([0.5, 0.5, 0.5]);
+  it("starts the longer runs first, even before hungrier short ones", async () => {
+    const { jobs, started, finish } = controlledJobs([1.5, 0.5, 0.5]);
     jobs[0]!.expectedSeconds = 10;
     jobs[1]!.expectedSeconds = 300;
     jobs[2]!.expectedSeconds = 60;

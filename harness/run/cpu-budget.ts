@@ -92,13 +92,13 @@ export interface BudgetGate {
 
 /**
  * Runs jobs, at most `limit` at once, starting the next one in order whose cores fit in what is
- * left of `capacity`; a job that fits nowhere runs alone. Jobs that ask for more go first, then the
- * longer ones, so neither is left for the end, where it would run with the machine half idle. With a
+ * left of `capacity`; a job that fits nowhere runs alone. The longest go first (then, among equals,
+ * the hungriest), so none is left for the end, where it would run with the machine half idle. With a
  * gate, a job also waits while the CPUs are busier than the gate allows: estimates are averages,
  * and runs that are all starting pods at the same moment would starve each other's routers.
  */
 export async function runWithinBudget(jobs: readonly BudgetedJob[], limit: number, capacity: number, gate?: BudgetGate): Promise<void> {
-  const waiting = [...jobs].sort((a, b) => b.cores - a.cores || (b.expectedSeconds ?? 0) - (a.expectedSeconds ?? 0));
+  const waiting = [...jobs].sort((a, b) => (b.expectedSeconds ?? 0) - (a.expectedSeconds ?? 0) || b.cores - a.cores);
   let running = 0;
   let used = 0;
   let failed: { error: unknown } | undefined;

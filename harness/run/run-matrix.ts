@@ -12,6 +12,7 @@ import { loadScenario, type Scenario } from "../scenario/load.js";
 import { checkStrategyInputs, runStrategy, type BuiltInPlatform } from "./run-strategy.js";
 import { CellWorkerPool } from "./cell-workers/worker-pool.js";
 import { CpuMeter, cpuCapacity, estimatedCores, MAX_CPU_UTILIZATION_TO_START, runWithinBudget, type BudgetedJob } from "./cpu-budget.js";
+import { forecastLocalRun, type RunForecast } from "./forecast.js";
 import type { KubePlatform } from "../platforms/kube/cluster/kube-context.js";
 import type { KubeSession } from "../platforms/kube/kube-platform.js";
 
@@ -92,8 +93,10 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
     const tally = { scenario: scenario.name, strategy: strategy.id, runs: 0, matched: 0, outcomes: {} as Record<string, number> };
     if (repeat > 1) repeats.push(tally);
     // Only local runs compete for this machine's CPU: sim has no real time, clusters their own nodes.
-    const cores = options.platform === "local" && !options.kube ? estimatedCores(scenario, options.timeScale) : 0;
-    const expectedSeconds = plannedWait.get(inputsOf(strategy)) ?? 0;
+    // Parallel ones are fitted by a rehearsal on sim; the static estimate stands in if that fails.
+    const forecast = pool ? await forecastOrNothing(scenario, strategy, options) : undefined;
+    const cores = options.platform === "local" && !options.kube ? (forecast?.cores ?? estimatedCores(scenario, options.timeScale)) : 0;
+    const expectedSeconds = forecast?.wallSeconds ?? plannedWait.get(inputsOf(strategy)) ?? 0;
     for (let i = 0; i < repeat; i++) {
       const seed = options.seed + i;
       const run = async () => {
@@ -151,4 +154,16 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   };
   for (const reporter of options.reporters) await reporter.onEnd?.(comparison, options.outDir);
   return comparison;
+}
+
+/**
+ * The sim rehearsal of a cell, or undefined when sim cannot run it (the local run then reports
+ * whatever is wrong, with its own context).
+ */
+async function forecastOrNothing(scenario: Scenario, strategy: Scenario["strategies"][number], options: MatrixOptions): Promise<RunForecast | undefined> {
+  try {
+    return await forecastLocalRun(scenario, strategy, options.seed, options.timeScale, options.signal);
+  } catch {
+    return undefined;
+  }
 }
