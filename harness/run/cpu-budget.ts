@@ -8,14 +8,16 @@ import type { LoadProfile } from "../load/index.js";
 import type { Scenario } from "../scenario/load.js";
 
 /**
- * Rough CPU a local run keeps busy when it runs alone, in cores, measured on a 2-vCPU VM at time
- * scale 30 (CPU time over wall time of single runs): about 8 ms per scenario second for the pods'
- * probes, the control loop and the kubelet, and 1.2 ms per request across load driver, router and
- * pod. Both grow with the time scale. A version that burns CPU per request adds what it burns,
- * which the time scale does not change (the burn per request shrinks as requests come faster).
- * Counted in full although the candidate takes all the traffic for only part of a run: that part
- * is what its latency analysis measures (counted at half, cpu-hog × argo-bluegreen ran beside two
- * other runs and its post-promotion p99 analysis failed on contention, not on the candidate).
+ * The stand-in for a sim rehearsal (forecast.ts) when one cannot run: rough CPU a local run keeps
+ * busy when it runs alone, in cores, measured on a 2-vCPU VM at time scale 30 (CPU time over wall
+ * time of single runs, before the fixture app had its own HTTP server, so on the safe side now):
+ * about 8 ms per scenario second for the pods' probes, the control loop and the kubelet, and
+ * 1.2 ms per request across load driver, router and pod. Both grow with the time scale. A version
+ * that burns CPU per request adds what it burns, which the time scale does not change (the burn
+ * per request shrinks as requests come faster). Counted in full although the candidate takes all
+ * the traffic for only part of a run: that part is what its latency analysis measures (counted at
+ * half, cpu-hog × argo-bluegreen ran beside two other runs and its post-promotion p99 analysis
+ * failed on contention, not on the candidate).
  */
 export function estimatedCores(scenario: Scenario, timeScale: number): number {
   const load = scenario.spec.load as LoadProfile;
