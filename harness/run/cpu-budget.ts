@@ -23,9 +23,13 @@ export function estimatedCores(scenario: Scenario, timeScale: number): number {
   const load = scenario.spec.load as LoadProfile;
   const peakRate = "rate" in load ? load.rate : Math.max(load.startRate, ...load.stages.map((s) => s.targetRate));
   const perScenarioSecond = 0.008 + peakRate * 0.0012;
+  return timeScale * perScenarioSecond + (peakRate * hungriestBurnMsPerRequest(scenario)) / 1000;
+}
+
+/** The CPU per request (scenario ms) of whichever version burns more. */
+export function hungriestBurnMsPerRequest(scenario: Scenario): number {
   const { stable, candidate } = scenario.spec.app;
-  const burnMs = Math.max(stable.cpuBurnMsPerRequest ?? 0, candidate.cpuBurnMsPerRequest ?? 0);
-  return timeScale * perScenarioSecond + (peakRate * burnMs) / 1000;
+  return Math.max(stable.cpuBurnMsPerRequest ?? 0, candidate.cpuBurnMsPerRequest ?? 0);
 }
 
 /**
@@ -39,7 +43,7 @@ export function cpuCapacity(cores: number): number {
 
 export interface BudgetedJob {
   cores: number;
-  /** A rough guide to how long it runs; among jobs of equal cores the longer ones start first. */
+  /** How long it should run (the sim rehearsal's forecast); the longer ones start first. */
   expectedSeconds?: number;
   run: () => Promise<void>;
 }

@@ -6,6 +6,7 @@
 import type { Scenario } from "../scenario/load.js";
 import type { TimelineEvent } from "../timeline/events.js";
 import { SimDataPlane } from "../platforms/sim/sim-data-plane.js";
+import { hungriestBurnMsPerRequest } from "./cpu-budget.js";
 import { runStrategy } from "./run-strategy.js";
 
 export interface RunForecast {
@@ -39,15 +40,12 @@ export async function forecastLocalRun(scenario: Scenario, strategy: Scenario["s
     if (event.type === "pod" && (event.change === "created" || event.change === "restarting")) podStarts += 1;
   };
   const report = await runStrategy({ scenario, strategy, platform: "sim", seed, timeScale: 1, signal, onEvent, createDataPlane: () => new SimDataPlane() });
-  const { stable, candidate } = scenario.spec.app;
-  const burnMs: Record<string, number> = { [stable.version]: stable.cpuBurnMsPerRequest ?? 0, [candidate.version]: candidate.cpuBurnMsPerRequest ?? 0 };
   const requests = report.measures.traffic.requests;
   const wallSeconds = lastEventAt / 1000 / timeScale + LOCAL_COST.setupWallSeconds;
   // A version's burn per request shrinks with the time scale as its requests come faster; counted
   // as if the hungriest version served every request: its share peaks at 100% while its latency
   // analysis measures it, and that is when a neighbour's CPU would bend the verdict.
-  const hungriest = Math.max(...Object.values(burnMs));
-  const burnCpuSeconds = (requests * hungriest) / timeScale / 1000;
+  const burnCpuSeconds = (requests * hungriestBurnMsPerRequest(scenario)) / timeScale / 1000;
   const cpuSeconds =
     podStarts * LOCAL_COST.cpuSecondsPerPodStart + requests * LOCAL_COST.cpuSecondsPerRequest + wallSeconds * LOCAL_COST.coresWhileRunning + burnCpuSeconds;
   return { wallSeconds, cores: cpuSeconds / wallSeconds };

@@ -68,12 +68,13 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
   if (cells.length === 0) {
     throw new InputError(`no scenario names the strategies ${options.strategies?.join(", ")}`, {}, "check --strategy against the scenarios' expect/strategies keys");
   }
-  // A strategy's inputs are checked once however many scenarios name it.
-  const inputsOf = (strategy: Scenario["strategies"][number]) => JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
-  const plannedWait = new Map<string, number>();
   if (!options.kube) {
+    // A strategy's inputs are checked once however many scenarios name it.
+    const checked = new Set<string>();
     for (const { strategy } of cells) {
-      if (!plannedWait.has(inputsOf(strategy))) plannedWait.set(inputsOf(strategy), checkStrategyInputs(strategy).plannedWaitSeconds);
+      const key = JSON.stringify([strategy.manifestPaths, strategy.operatorPlanPath]);
+      if (!checked.has(key)) checkStrategyInputs(strategy);
+      checked.add(key);
     }
   }
   mkdirSync(options.outDir, { recursive: true });
@@ -96,7 +97,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ComparisonRepor
     // Parallel ones are fitted by a rehearsal on sim; the static estimate stands in if that fails.
     const forecast = pool ? await forecastOrNothing(scenario, strategy, options) : undefined;
     const cores = options.platform === "local" && !options.kube ? (forecast?.cores ?? estimatedCores(scenario, options.timeScale)) : 0;
-    const expectedSeconds = forecast?.wallSeconds ?? plannedWait.get(inputsOf(strategy)) ?? 0;
+    const expectedSeconds = forecast?.wallSeconds;
     for (let i = 0; i < repeat; i++) {
       const seed = options.seed + i;
       const run = async () => {

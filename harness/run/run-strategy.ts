@@ -12,7 +12,6 @@ import { Interrupted, runControlLoop, type ControlLoopResult } from "../platform
 import { DeploymentDriver } from "../platforms/twins/deployment-driver.js";
 import { WeightedOperatorDriver } from "../platforms/twins/weighted-operator-driver.js";
 import { loadOperatorPlan, type OperatorPlan } from "../scenario/operator-plan.js";
-import { pauseDurationSeconds } from "../controllers/argo-rollouts/defaults.js";
 import { InputError } from "../input-error.js";
 import { builtInMeasurementProvider } from "../platforms/twins/measurement-providers.js";
 import type { StrategyDriver } from "../platforms/twins/strategy-driver.js";
@@ -48,23 +47,9 @@ export interface RunStrategyOptions {
  * `compare` checks every cell's inputs before the first run starts, so a bad file is reported at
  * once (exit 2) instead of when its turn comes, after other runs wrote their results.
  */
-export function checkStrategyInputs(strategy: StrategyUnderTest): { plannedWaitSeconds: number } {
-  const cluster = new ClusterObjects(loadManifests(strategy.manifestPaths), strategy.manifestPaths.join(", "));
-  const plan = strategy.operatorPlanPath ? loadOperatorPlan(strategy.operatorPlanPath) : undefined;
-  return { plannedWaitSeconds: plannedWaitSeconds(cluster, plan) };
-}
-
-/**
- * The waits a strategy's inputs spell out: Rollout pauses, blue-green auto-promotion, the operator
- * plan's holds. A rough guide to how long its runs take (crash loops and deadlines come on top),
- * so `compare` can start the long ones first.
- */
-function plannedWaitSeconds(cluster: ClusterObjects, plan: OperatorPlan | undefined): number {
-  const strategy = cluster.rollout?.spec?.strategy;
-  const pauses = (strategy?.canary?.steps ?? []).reduce((sum, step) => sum + pauseDurationSeconds(step.pause?.duration), 0);
-  const blueGreen = strategy?.blueGreen?.autoPromotionSeconds ?? 0;
-  const holds = plan?.steps ? plan.steps.length * plan.holdSeconds : 0;
-  return pauses + blueGreen + holds;
+export function checkStrategyInputs(strategy: StrategyUnderTest): void {
+  new ClusterObjects(loadManifests(strategy.manifestPaths), strategy.manifestPaths.join(", "));
+  if (strategy.operatorPlanPath) loadOperatorPlan(strategy.operatorPlanPath);
 }
 
 export function runIdFor(scenario: string, strategy: string, platform: string, seed: number): string {
